@@ -1,0 +1,81 @@
+// Shared e2e helpers: a static server for dist/, and Debian's Chromium driven by playwright-core.
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const DIST = path.join(ROOT, 'dist');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+  '--no-first-run', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--disable-dev-shm-usage'];
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json',
+  '.map': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
+};
+
+/** Serves `dir` under `prefix` (e.g. '/docs/raftlab/') on a free loopback port. */
+export async function serveStatic(dir = DIST, prefix = '/') {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://localhost');
+    if (!url.pathname.startsWith(prefix)) { res.writeHead(404).end(); return; }
+    let rel = decodeURIComponent(url.pathname.slice(prefix.length)) || 'index.html';
+    const file = path.join(dir, rel);
+    if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
+    try {
+      if (statSync(file).isDirectory()) rel = path.join(rel, 'index.html');
+      const body = readFileSync(path.join(dir, rel));
+      res.writeHead(200, { 'content-type': MIME[path.extname(rel)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}${prefix}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+/** Launches headless Chromium with a fresh profile. */
+export async function launchBrowser() {
+  const userDataDir = mkdtempSync(path.join(tmpdir(), 'raftlab-e2e-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS,
+    viewport: { width: 1024, height: 768 },
+  });
+  return {
+    context,
+    close: async () => { await context.close(); rmSync(userDataDir, { recursive: true, force: true }); },
+  };
+}
+
+/** Opens `url` in a new page, collecting console errors, page errors and failed requests. */
+export async function openPage(context, url) {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('requestfailed', (req) => problems.push(`requestfailed: ${req.url()}`));
+  page.on('response', (res) => { if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`); });
+  await page.goto(url);
+  await page.waitForFunction(() => document.body.dataset.ready !== undefined, null, { timeout: 20_000 });
+  return { page, problems };
+}
+
+/** Counts canvas pixels that differ from the top-left pixel (0 means blank). */
+export function paintedPixels(page, selector = '#cluster') {
+  return page.evaluate((sel) => {
+    const c = document.querySelector(sel);
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let painted = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2] || data[i + 3] !== data[3]) painted++;
+    }
+    return painted;
+  }, selector);
+}

@@ -1,0 +1,11 @@
+//! raftlab: the Raft lab that runs in a web page.
+//!
+//! A complete, checked Raft consensus core ([`raft`]) and the replicated key-value state
+//! machine it drives ([`kv`]), compiled to WebAssembly and exposed to the browser through one
+//! facade ([`wasm`]). Everything below the facade is deterministic and sans-IO: no clock, no OS
+//! randomness, no web API.
+#![deny(missing_docs)]
+
+pub mod kv;
+pub mod raft;
+pub mod wasm;

@@ -1,0 +1,1 @@
+//! The Raft consensus core: a pure, deterministic state machine per server.

@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import en from '../i18n/en.js';
+import tr from '../i18n/tr.js';
+import { detectLanguage, t } from '../i18n/index.js';
+
+test('every English key has a Turkish text and vice versa', () => {
+  assert.deepEqual(Object.keys(tr).sort(), Object.keys(en).sort());
+  for (const [key, text] of Object.entries(tr)) {
+    assert.ok(text.trim().length > 0, `Turkish text for ${key} is empty`);
+  }
+});
+
+test('both languages use the same placeholders for each key', () => {
+  const names = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  for (const key of Object.keys(en)) {
+    assert.deepEqual(names(tr[key]), names(en[key]), `placeholders differ for ${key}`);
+  }
+});
+
+test('t fills placeholders and keeps unknown ones visible', () => {
+  assert.equal(t('node.label', { id: 3 }, 'en'), 'S3');
+  assert.match(t('app.ready', { nodes: 5 }, 'tr'), /^5 sunuculu küme hazır \(tohum \{seed\}/);
+});
+
+test('a missing key shows the key itself, never a blank', () => {
+  assert.equal(t('no.such.key', {}, 'tr'), 'no.such.key');
+});
+
+test('language detection prefers the explicit choice, then the browser, then English', () => {
+  assert.equal(detectLanguage('tr', ['en-US']), 'tr');
+  assert.equal(detectLanguage(null, ['tr-TR', 'en']), 'tr');
+  assert.equal(detectLanguage('xx', ['de-DE']), 'en');
+  assert.equal(detectLanguage(undefined, []), 'en');
+});
