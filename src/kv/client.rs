@@ -143,7 +143,9 @@ mod tests {
     fn serials_are_issued_in_order_from_one() {
         // Three requests get serials 1, 2, 3 and all are outstanding.
         let mut client = ClientSession::new(5);
-        let serials: Vec<u64> = (0..3).map(|i| serial_of(&client.start(put(&i.to_string())))).collect();
+        let serials: Vec<u64> = (0..3)
+            .map(|i| serial_of(&client.start(put(&i.to_string()))))
+            .collect();
         assert_eq!(serials, vec![1, 2, 3]);
         assert_eq!(client.outstanding().collect::<Vec<_>>(), vec![1, 2, 3]);
         assert_eq!(client.lowest_unacked(), 1);
@@ -182,7 +184,10 @@ mod tests {
                 op: put("b"),
             }
         );
-        assert_eq!(client.retry(1), Err(ClientError::NotOutstanding { serial: 1 }));
+        assert_eq!(
+            client.retry(1),
+            Err(ClientError::NotOutstanding { serial: 1 })
+        );
     }
 
     #[test]

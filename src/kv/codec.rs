@@ -262,7 +262,11 @@ impl<'a> Reader<'a> {
 
     /// Reads a count of items that each take at least `min_item_bytes`, rejecting counts the
     /// remaining input cannot possibly hold (so a garbage count never drives a huge loop).
-    pub(crate) fn count(&mut self, what: &'static str, min_item_bytes: u64) -> Result<u64, DecodeError> {
+    pub(crate) fn count(
+        &mut self,
+        what: &'static str,
+        min_item_bytes: u64,
+    ) -> Result<u64, DecodeError> {
         let at = self.offset();
         let count = self.varint(what)?;
         let needed = count.saturating_mul(min_item_bytes);
@@ -306,19 +310,28 @@ mod tests {
     fn varint_with_redundant_zero_group_is_rejected() {
         // 0x80 0x00 is a two-byte spelling of zero: not canonical.
         let mut reader = Reader::new(&[0x80, 0x00]);
-        assert_eq!(reader.varint("v"), Err(DecodeError::NonCanonicalVarint { at: 0 }));
+        assert_eq!(
+            reader.varint("v"),
+            Err(DecodeError::NonCanonicalVarint { at: 0 })
+        );
     }
 
     #[test]
     fn varint_longer_than_64_bits_is_rejected() {
         // Ten continuation bytes never terminate within 64 bits.
         let mut reader = Reader::new(&[0xff; 11]);
-        assert_eq!(reader.varint("v"), Err(DecodeError::VarintOverflow { at: 0 }));
+        assert_eq!(
+            reader.varint("v"),
+            Err(DecodeError::VarintOverflow { at: 0 })
+        );
         // The tenth group may only carry bit 63.
         let mut bytes = vec![0xff; 9];
         bytes.push(0x02);
         let mut reader = Reader::new(&bytes);
-        assert_eq!(reader.varint("v"), Err(DecodeError::VarintOverflow { at: 0 }));
+        assert_eq!(
+            reader.varint("v"),
+            Err(DecodeError::VarintOverflow { at: 0 })
+        );
     }
 
     #[test]
@@ -329,7 +342,10 @@ mod tests {
         writer.raw(b"abc");
         let bytes = writer.finish();
         let mut reader = Reader::new(&bytes);
-        assert!(matches!(reader.string("s"), Err(DecodeError::Truncated { .. })));
+        assert!(matches!(
+            reader.string("s"),
+            Err(DecodeError::Truncated { .. })
+        ));
     }
 
     #[test]
@@ -343,6 +359,9 @@ mod tests {
     fn flag_other_than_zero_or_one_is_rejected() {
         // Only 0 and 1 are booleans.
         let mut reader = Reader::new(&[2]);
-        assert!(matches!(reader.flag("f"), Err(DecodeError::InvalidFlag { found: 2, .. })));
+        assert!(matches!(
+            reader.flag("f"),
+            Err(DecodeError::InvalidFlag { found: 2, .. })
+        ));
     }
 }

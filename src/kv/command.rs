@@ -316,7 +316,10 @@ mod tests {
     #[test]
     fn register_client_is_two_bytes() {
         // Version byte plus tag byte: the encoding is compact.
-        assert_eq!(Command::RegisterClient.encode(), vec![COMMAND_FORMAT_VERSION, TAG_REGISTER]);
+        assert_eq!(
+            Command::RegisterClient.encode(),
+            vec![COMMAND_FORMAT_VERSION, TAG_REGISTER]
+        );
     }
 
     #[test]
@@ -336,7 +339,10 @@ mod tests {
         // A valid command followed by junk is not a command.
         let mut bytes = Command::RegisterClient.encode();
         bytes.push(0);
-        assert_eq!(Command::decode(&bytes), Err(DecodeError::TrailingBytes { count: 1 }));
+        assert_eq!(
+            Command::decode(&bytes),
+            Err(DecodeError::TrailingBytes { count: 1 })
+        );
     }
 
     #[test]

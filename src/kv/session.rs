@@ -195,7 +195,10 @@ impl SessionTable {
             .sessions
             .get_mut(&id)
             .expect("bug: touching a session that is not live");
-        assert!(index > session.last_used_index, "bug: session used out of log order");
+        assert!(
+            index > session.last_used_index,
+            "bug: session used out of log order"
+        );
         self.lru.remove(&session.last_used_index);
         session.last_used_index = index;
         session.last_active_ms = now_ms;
@@ -215,7 +218,10 @@ mod tests {
             session.record(serial, Response::Ok);
         }
         session.acknowledge(3);
-        assert_eq!(session.responses.keys().copied().collect::<Vec<_>>(), vec![3, 4]);
+        assert_eq!(
+            session.responses.keys().copied().collect::<Vec<_>>(),
+            vec![3, 4]
+        );
         assert_eq!(session.lookup(2), Lookup::Stale { lowest_unacked: 3 });
         assert_eq!(session.lookup(3), Lookup::Duplicate(Response::Ok));
         assert_eq!(session.lookup(5), Lookup::Fresh);

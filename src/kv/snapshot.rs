@@ -129,13 +129,16 @@ fn encode_session(writer: &mut Writer, client_id: ClientId, session: &Session) {
 fn decode_config(reader: &mut Reader<'_>) -> Result<KvConfig, DecodeError> {
     let session_timeout_ms = reader.varint("session timeout")?;
     let max_sessions = reader.varint("max sessions")?;
-    let max_sessions = u32::try_from(max_sessions).map_err(|_| inconsistent("max_sessions exceeds u32"))?;
+    let max_sessions =
+        u32::try_from(max_sessions).map_err(|_| inconsistent("max_sessions exceeds u32"))?;
     let config = KvConfig {
         session_timeout_ms,
         max_sessions,
         apply_without_dedup: reader.flag("apply_without_dedup")?,
     };
-    config.validate().map_err(|_| inconsistent("invalid config"))?;
+    config
+        .validate()
+        .map_err(|_| inconsistent("invalid config"))?;
     Ok(config)
 }
 
@@ -173,7 +176,10 @@ fn decode_sessions(reader: &mut Reader<'_>) -> Result<BTreeMap<ClientId, Session
     let mut sessions = BTreeMap::new();
     for _ in 0..count {
         let client_id = reader.varint("client id")?;
-        if sessions.last_key_value().is_some_and(|(last, _)| *last >= client_id) {
+        if sessions
+            .last_key_value()
+            .is_some_and(|(last, _)| *last >= client_id)
+        {
             return Err(inconsistent("session ids are not strictly increasing"));
         }
         let session = decode_session(reader)?;
@@ -195,7 +201,10 @@ fn decode_session(reader: &mut Reader<'_>) -> Result<Session, DecodeError> {
     let mut responses = BTreeMap::new();
     for _ in 0..count {
         let serial = reader.varint("saved serial")?;
-        if responses.last_key_value().is_some_and(|(last, _)| *last >= serial) {
+        if responses
+            .last_key_value()
+            .is_some_and(|(last, _)| *last >= serial)
+        {
             return Err(inconsistent("saved serials are not strictly increasing"));
         }
         responses.insert(serial, Response::decode_from(reader)?);
@@ -234,20 +243,37 @@ fn check_sessions(
         .collect();
     by_use.sort_unstable();
     if by_use.windows(2).any(|pair| pair[0].1 > pair[1].1) {
-        return Err(inconsistent("activity times are not ordered like last used indices"));
+        return Err(inconsistent(
+            "activity times are not ordered like last used indices",
+        ));
     }
     Ok(())
 }
 
-fn check_session(client_id: ClientId, session: &Session, last_applied: u64, clock_ms: u64) -> Result<(), DecodeError> {
-    if client_id == 0 || client_id > session.last_used_index || session.last_used_index > last_applied {
+fn check_session(
+    client_id: ClientId,
+    session: &Session,
+    last_applied: u64,
+    clock_ms: u64,
+) -> Result<(), DecodeError> {
+    if client_id == 0
+        || client_id > session.last_used_index
+        || session.last_used_index > last_applied
+    {
         return Err(inconsistent("session indices out of range"));
     }
     if session.last_active_ms > clock_ms {
         return Err(inconsistent("session active after the log clock"));
     }
-    if session.responses.keys().next().is_some_and(|first| *first < session.lowest_unacked) {
-        return Err(inconsistent("saved response below the acknowledgement floor"));
+    if session
+        .responses
+        .keys()
+        .next()
+        .is_some_and(|first| *first < session.lowest_unacked)
+    {
+        return Err(inconsistent(
+            "saved response below the acknowledgement floor",
+        ));
     }
     let highest_saved = session.responses.keys().next_back();
     if highest_saved.is_some_and(|high| session.last_serial.is_none_or(|last| last < *high)) {
@@ -297,7 +323,10 @@ mod tests {
         // Every strict prefix is an error, never a panic.
         let bytes = busy_store().snapshot();
         for len in 0..bytes.len() {
-            assert!(KvStore::restore(&bytes[..len]).is_err(), "prefix of {len} bytes accepted");
+            assert!(
+                KvStore::restore(&bytes[..len]).is_err(),
+                "prefix of {len} bytes accepted"
+            );
         }
     }
 

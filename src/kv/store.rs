@@ -141,7 +141,12 @@ impl KvStore {
     /// Decodes and applies the entry at `index`. Bytes that are not a command produce an
     /// [`OutcomeKind::Undecodable`] outcome and change nothing but `last_applied` (the entry
     /// still occupies its index); this never panics on bad bytes.
-    pub fn apply_entry_bytes(&mut self, index: u64, timestamp_ms: u64, bytes: &[u8]) -> ApplyOutcome {
+    pub fn apply_entry_bytes(
+        &mut self,
+        index: u64,
+        timestamp_ms: u64,
+        bytes: &[u8],
+    ) -> ApplyOutcome {
         match Command::decode(bytes) {
             Ok(command) => self.apply(index, timestamp_ms, &command),
             Err(error) => {
@@ -184,7 +189,9 @@ impl KvStore {
 
     /// Every key and value, in key order.
     pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.data.iter().map(|(key, value)| (key.as_str(), value.as_str()))
+        self.data
+            .iter()
+            .map(|(key, value)| (key.as_str(), value.as_str()))
     }
 
     /// How many keys the store holds.
@@ -199,13 +206,23 @@ impl KvStore {
 
     /// One live session, or `None` if unknown, expired or evicted.
     pub fn session(&self, client_id: ClientId) -> Option<SessionView> {
-        self.sessions.get(client_id).map(|_| self.session_view(client_id))
+        self.sessions
+            .get(client_id)
+            .map(|_| self.session_view(client_id))
     }
 
     /// The responses a live session holds for retries, in serial order.
-    pub fn saved_responses(&self, client_id: ClientId) -> Option<impl Iterator<Item = (u64, &Response)>> {
+    pub fn saved_responses(
+        &self,
+        client_id: ClientId,
+    ) -> Option<impl Iterator<Item = (u64, &Response)>> {
         let session = self.sessions.get(client_id)?;
-        Some(session.responses.iter().map(|(serial, response)| (*serial, response)))
+        Some(
+            session
+                .responses
+                .iter()
+                .map(|(serial, response)| (*serial, response)),
+        )
     }
 
     /// Running totals.
@@ -214,7 +231,10 @@ impl KvStore {
     }
 
     fn session_view(&self, client_id: ClientId) -> SessionView {
-        let session = self.sessions.get(client_id).expect("bug: view of a dead session");
+        let session = self
+            .sessions
+            .get(client_id)
+            .expect("bug: view of a dead session");
         SessionView {
             client_id,
             last_serial: session.last_serial,
@@ -241,13 +261,17 @@ impl KvStore {
         self.clock_ms = self.clock_ms.max(timestamp_ms);
         // §6.3: expiry is decided by log time alone, so every replica expires the same sessions
         // at the same entry.
-        let expired = self.sessions.expire(self.clock_ms, self.config.session_timeout_ms);
+        let expired = self
+            .sessions
+            .expire(self.clock_ms, self.config.session_timeout_ms);
         self.counters.sessions_expired += expired;
     }
 
     fn apply_register(&mut self, index: u64) -> ApplyOutcome {
         // §6.3: the session id is the register entry's index, the same on every replica.
-        let evicted = self.sessions.register(index, self.clock_ms, self.config.max_sessions);
+        let evicted = self
+            .sessions
+            .register(index, self.clock_ms, self.config.max_sessions);
         self.counters.sessions_evicted += evicted;
         self.counters.sessions_registered += 1;
         self.counters.commands_applied += 1;
@@ -255,9 +279,19 @@ impl KvStore {
         ApplyOutcome::answered(index, index, None, OutcomeKind::Applied, response)
     }
 
-    fn apply_keep_alive(&mut self, index: u64, client_id: ClientId, lowest_unacked: u64) -> ApplyOutcome {
+    fn apply_keep_alive(
+        &mut self,
+        index: u64,
+        client_id: ClientId,
+        lowest_unacked: u64,
+    ) -> ApplyOutcome {
         let Some(session) = self.sessions.get_mut(client_id) else {
-            return self.reject(index, client_id, None, SessionError::UnknownSession { client_id });
+            return self.reject(
+                index,
+                client_id,
+                None,
+                SessionError::UnknownSession { client_id },
+            );
         };
         session.acknowledge(lowest_unacked);
         self.sessions.touch(client_id, index, self.clock_ms);
@@ -276,7 +310,12 @@ impl KvStore {
         let Some(session) = self.sessions.get_mut(client_id) else {
             // The store is untouched: the command may or may not have run before the session
             // vanished, so running it now could run it twice (§6.3).
-            return self.reject(index, client_id, Some(serial), SessionError::UnknownSession { client_id });
+            return self.reject(
+                index,
+                client_id,
+                Some(serial),
+                SessionError::UnknownSession { client_id },
+            );
         };
         session.acknowledge(lowest_unacked);
         let lookup = session.lookup(serial);
@@ -291,7 +330,13 @@ impl KvStore {
                     // §6.3: answer a retry from the session without executing it again.
                     self.sessions.touch(client_id, index, self.clock_ms);
                     self.counters.duplicates_suppressed += 1;
-                    return ApplyOutcome::answered(index, client_id, Some(serial), OutcomeKind::Duplicate, response);
+                    return ApplyOutcome::answered(
+                        index,
+                        client_id,
+                        Some(serial),
+                        OutcomeKind::Duplicate,
+                        response,
+                    );
                 }
                 Lookup::Stale { lowest_unacked } => {
                     let error = SessionError::ResponseDiscarded {
@@ -307,10 +352,22 @@ impl KvStore {
         session.record(serial, response.clone());
         self.sessions.touch(client_id, index, self.clock_ms);
         self.counters.commands_applied += 1;
-        ApplyOutcome::answered(index, client_id, Some(serial), OutcomeKind::Applied, response)
+        ApplyOutcome::answered(
+            index,
+            client_id,
+            Some(serial),
+            OutcomeKind::Applied,
+            response,
+        )
     }
 
-    fn reject(&mut self, index: u64, client_id: ClientId, serial: Option<u64>, error: SessionError) -> ApplyOutcome {
+    fn reject(
+        &mut self,
+        index: u64,
+        client_id: ClientId,
+        serial: Option<u64>,
+        error: SessionError,
+    ) -> ApplyOutcome {
         self.counters.rejected += 1;
         let response = Response::SessionError { error };
         ApplyOutcome::answered(index, client_id, serial, OutcomeKind::Rejected, response)
@@ -321,7 +378,9 @@ impl KvStore {
 fn execute(data: &mut BTreeMap<String, String>, op: &Operation) -> Response {
     match op {
         Operation::Get { key } => match data.get(key) {
-            Some(value) => Response::Value { value: value.clone() },
+            Some(value) => Response::Value {
+                value: value.clone(),
+            },
             None => Response::NotFound,
         },
         Operation::Put { key, value } => {
@@ -343,5 +402,106 @@ fn execute(data: &mut BTreeMap<String, String>, op: &Operation) -> Response {
             data.entry(key.clone()).or_default().push_str(value);
             Response::Ok
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn zero_max_sessions_is_a_config_error() {
+        // No client could ever register, so the store refuses the config.
+        let config = KvConfig {
+            max_sessions: 0,
+            ..KvConfig::default()
+        };
+        assert_eq!(KvStore::new(config), Err(ConfigError::NoSessionsAllowed));
+    }
+
+    #[test]
+    fn append_creates_a_missing_key() {
+        // Appending to an absent key behaves as appending to "".
+        let mut map = data(&[]);
+        let op = Operation::Append {
+            key: "k".into(),
+            value: "x".into(),
+        };
+        assert_eq!(execute(&mut map, &op), Response::Ok);
+        assert_eq!(map, data(&[("k", "x")]));
+    }
+
+    #[test]
+    fn cas_compares_against_absent_and_present_values() {
+        // Expecting absent succeeds only on a missing key; expecting a value only on a match.
+        let mut map = data(&[]);
+        let cas = |expected: Option<&str>, new: &str| Operation::Cas {
+            key: "k".into(),
+            expected: expected.map(str::to_owned),
+            new: new.into(),
+        };
+        assert_eq!(execute(&mut map, &cas(None, "1")), Response::CasOk);
+        assert_eq!(
+            execute(&mut map, &cas(None, "2")),
+            Response::CasFailed {
+                current: Some("1".into())
+            }
+        );
+        assert_eq!(execute(&mut map, &cas(Some("1"), "3")), Response::CasOk);
+        assert_eq!(map, data(&[("k", "3")]));
+    }
+
+    #[test]
+    fn no_op_entries_advance_last_applied_and_log_time() {
+        // A no-op at index 1, t=50 moves both and answers no client.
+        let mut store = KvStore::default();
+        let outcome = store.apply_no_op(1, 50);
+        assert_eq!(
+            (outcome.response, store.last_applied(), store.clock_ms()),
+            (None, 1, 50)
+        );
+    }
+
+    #[test]
+    fn counters_count_each_kind_of_outcome() {
+        // One register, one fresh put, one duplicate, one unknown-session rejection.
+        let mut store = KvStore::default();
+        store.apply(1, 0, &Command::RegisterClient);
+        let put = Command::Request {
+            client_id: 1,
+            serial: 1,
+            lowest_unacked: 1,
+            op: Operation::Put {
+                key: "k".into(),
+                value: "v".into(),
+            },
+        };
+        store.apply(2, 0, &put);
+        store.apply(3, 0, &put);
+        store.apply(
+            4,
+            0,
+            &Command::KeepAlive {
+                client_id: 42,
+                lowest_unacked: 0,
+            },
+        );
+        let counters = store.counters();
+        assert_eq!(
+            (
+                counters.commands_applied,
+                counters.duplicates_suppressed,
+                counters.rejected
+            ),
+            (2, 1, 1)
+        );
+        assert_eq!(counters.sessions_registered, 1);
     }
 }
