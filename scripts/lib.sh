@@ -7,7 +7,8 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 say() { printf '\033[1m[raftlab]\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31m[raftlab] error:\033[0m %s\n' "$*" >&2; exit 1; }
 
-# Runs a named step and prints how long it took: step "label" command args…
+# Runs a named step and prints how long it took; returns the command's status so the caller can
+# name the likely cause: step "label" command args… || die "why"
 step() {
   local label="$1"; shift
   local start=$SECONDS
@@ -16,7 +17,8 @@ step() {
     say "$label: done in $((SECONDS - start)) s"
   else
     local rc=$?
-    die "$label failed (exit $rc) after $((SECONDS - start)) s"
+    printf '\033[1;31m[raftlab]\033[0m %s failed (exit %d) after %d s\n' "$label" "$rc" "$((SECONDS - start))" >&2
+    return "$rc"
   fi
 }
 

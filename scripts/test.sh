@@ -17,7 +17,7 @@ suite_lint()   { eslint --max-warnings 0 .; }
 suite_rust()   { cargo test; }
 # Rust tests compiled to wasm32 and run in headless Chromium by wasm-bindgen-test-runner.
 suite_wasm()   { CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test web; }
-suite_js()     { node --test www/tests/; }
+suite_js()     { node --test www/tests/ scripts/tests/; }
 suite_build()  { bash scripts/build.sh; }
 suite_e2e()    { node --test --test-concurrency=1 e2e/; }
 

@@ -1,11 +1,12 @@
 //! raftlab: the Raft lab that runs in a web page.
 //!
-//! A complete, checked Raft consensus core ([`raft`]) and the replicated key-value state
-//! machine it drives ([`kv`]), compiled to WebAssembly and exposed to the browser through one
-//! facade ([`wasm`]). Everything below the facade is deterministic and sans-IO: no clock, no OS
+//! A complete, checked Raft consensus core ([`raft`]), the replicated key-value state machine
+//! it drives ([`kv`]) and the checkers that prove each run safe ([`check`]), compiled to
+//! WebAssembly and exposed to the browser through one facade ([`wasm`]). Everything below the facade is deterministic and sans-IO: no clock, no OS
 //! randomness, no web API.
 #![deny(missing_docs)]
 
+pub mod check;
 pub mod kv;
 pub mod raft;
 pub mod wasm;
