@@ -54,6 +54,12 @@ impl Node {
         if self.progress[&target].match_index == self.log.last_index() {
             self.send_timeout_now(target);
         } else {
+            // Catch the target up now rather than at the next heartbeat.
+            let pr = self
+                .progress
+                .get_mut(&target)
+                .expect("voters have progress");
+            pr.probe_sent = false;
             self.maybe_send_append(target, true);
         }
         Ok(())
