@@ -96,7 +96,10 @@ fn removing_a_server_lets_pending_entries_commit() {
         .propose_membership_change(MembershipChange::RemoveServer(2))
         .unwrap();
     net.stabilize();
-    assert!(net.node(1).commit_index() > stuck, "the removal entry after it committed too");
+    assert!(
+        net.node(1).commit_index() > stuck,
+        "the removal entry after it committed too"
+    );
     assert_eq!(net.applied_commands(1), vec!["stuck"]);
 }
 

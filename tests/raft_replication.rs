@@ -304,17 +304,21 @@ fn probe_sends_at_most_one_append_per_heartbeat() {
     assert_eq!(appends_with_entries_to(&net, 2), 2);
 }
 
-// Seeded fault sweep: random message loss, crashes and restarts while proposing. Afterwards
+// Seeded fault sweep: random message loss, crashes and restarts, compactions and transfers
+// while proposing. Afterwards
 // every pair of servers agrees on committed entries, there was at most one leader per term,
 // state machines applied identical sequences, and with faults healed everything converges.
 #[test]
 fn random_faults_never_break_safety() {
-    for seed in 0..20u64 {
-        run_chaos(seed);
+    let mut snapshots = 0;
+    for seed in 0..30u64 {
+        snapshots += run_chaos(seed);
     }
+    assert!(snapshots > 0, "the sweep exercises InstallSnapshot");
 }
 
-fn run_chaos(seed: u64) {
+/// Runs one seed; returns how many snapshots were delivered.
+fn run_chaos(seed: u64) -> usize {
     let config = Config {
         pre_vote: seed % 2 == 0,
         check_quorum: seed % 3 != 0,
@@ -333,6 +337,17 @@ fn run_chaos(seed: u64) {
         match (x >> 40) % 50 {
             0 if net.is_up(victim) => net.crash(victim),
             1 if !net.is_up(victim) => net.restart(victim),
+            2 | 3 if net.is_up(victim) => {
+                // Compact at the applied index with the state machine's own snapshot.
+                let applied = net.node(victim).last_applied();
+                let data = net.sms[&victim].encode();
+                let _ = net.node_mut(victim).compact(applied, data);
+            }
+            4 => {
+                if let Some(l) = net.leader() {
+                    let _ = net.node_mut(l).transfer_leadership(victim);
+                }
+            }
             _ => {}
         }
         if let Some(l) = net.leader() {
@@ -377,4 +392,8 @@ fn run_chaos(seed: u64) {
         );
     }
     assert_eq!(reference.last().map(String::as_str), Some("final"));
+    net.delivered()
+        .iter()
+        .filter(|m| m.kind() == MessageKind::InstallSnapshot)
+        .count()
 }

@@ -54,7 +54,7 @@ impl Progress {
             inflight: VecDeque::new(),
             pending_snapshot: 0,
             snapshot_sent_at_ms: 0,
-            recent_active: true,
+            recent_active: false,
             read_ack_seq: 0,
         }
     }
