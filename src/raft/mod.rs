@@ -12,6 +12,14 @@
 //! parts), `log.rs`, `progress.rs`, `quorum.rs`, `membership.rs` (pure parts), `message.rs`,
 //! `event.rs`, `storage.rs`, `config.rs` (types), `inspect.rs` (read-only accessors).
 //!
+//! Driving a node (what a simulator does per server):
+//! 1. at virtual time `t`: `node.tick(t)`, then `node.step(msg)` for each message delivered
+//!    at `t` (or a client call); schedule the next timer event at `node.next_timer_at()`;
+//! 2. `let rd = node.ready()`: `disk.apply(&rd.persist)` ([`DurableState::apply`]), then send
+//!    `rd.messages`, load `rd.snapshot_to_install`, apply `rd.committed_entries`, serve
+//!    `rd.read_states`. There is no `advance`: draining is the acknowledgement.
+//! 3. after a crash: `Node::restore(id, config, &disk, seed, t)`.
+//!
 //! Choices: membership changes are single-server (thesis §4.1) with learners; pre-vote and
 //! check-quorum are switchable; deliberate bugs live in [`Bugs`]. Node ids are 1-based `u32`.
 
