@@ -4,3 +4,4 @@
 //! A checker only reads what it checks; it never changes the world.
 
 pub mod linearizability;
+pub mod safety;
