@@ -78,13 +78,15 @@ ensure_npm_packages() {
 }
 
 ensure_browser() {
-  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
-    say "chromium + chromedriver: present ($(/usr/bin/chromium --version 2>/dev/null | head -1))"
+  # Overridable for the setup script's own tests.
+  local chromium="${RAFTLAB_CHROMIUM:-/usr/bin/chromium}" driver="${RAFTLAB_CHROMEDRIVER:-/usr/bin/chromedriver}"
+  if [ -x "$chromium" ] && [ -x "$driver" ]; then
+    say "chromium + chromedriver: present ($("$chromium" --version 2>/dev/null | head -1))"
     return
   fi
   if [ "$(id -u)" -ne 0 ]; then
-    die "the browser tests need Debian's chromium and chromium-driver. As root run:
-    apt-get update && apt-get install -y chromium chromium-driver
+    die "the browser tests need Debian's chromium and chromium-driver, and installing them needs root. Run:
+    sudo apt-get update && sudo apt-get install -y chromium chromium-driver
 then run npm test again."
   fi
   install_browser() {

@@ -91,3 +91,15 @@ test('a second run skips every step that is already done', () => {
     assert.equal(readFileSync(path.join(sb.bin, 'npm-calls'), 'utf8').trim().split('\n').length, 1);
   } finally { sb.cleanup(); }
 });
+
+test('without root, a missing browser gets the exact install command instead of an obscure failure', () => {
+  const sb = sandbox();
+  try {
+    sb.fake('wasm-bindgen', `echo "wasm-bindgen ${LOCKED}"`);
+    sb.fake('npm', 'mkdir -p node_modules');
+    sb.fake('id', 'echo 1000');
+    const r = sb.run(['--test'], { RAFTLAB_CHROMIUM: path.join(sb.dir, 'no-chromium') });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /sudo apt-get update && sudo apt-get install -y chromium chromium-driver/);
+  } finally { sb.cleanup(); }
+});
