@@ -9,4 +9,5 @@
 pub mod check;
 pub mod kv;
 pub mod raft;
+pub mod sim;
 pub mod wasm;

@@ -1,0 +1,529 @@
+//! The world's state and its event loop: timers, message delivery and the handling of each
+//! server's [`Ready`] (persist, send, install snapshot, apply, serve reads — in that order).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::client::Client;
+use super::config::SimConfig;
+use super::envelope;
+use super::error::SimError;
+use super::network::{DropReason, Network};
+use super::queue::{Event, EventKey, EventQueue};
+use super::rng::{sub_seed, SimRng, Stream};
+use super::server::{Server, Status};
+use super::trace::Trace;
+use crate::check::linearizability::HistoryOp;
+use crate::check::safety::{EventRef, SafetyChecker};
+use crate::kv::{ApplyOutcome, KvStore};
+use crate::raft::{
+    Entry, EntryPayload, Event as RaftEvent, Message, MessageKind, Node, NodeId, Ready, Role,
+};
+
+/// Running totals for the UI and tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counters {
+    /// Messages handed to the network by servers.
+    pub messages_sent: u64,
+    /// Messages delivered to a server, by kind.
+    pub delivered: BTreeMap<MessageKind, u64>,
+    /// Messages dropped, by reason.
+    pub dropped: BTreeMap<DropReason, u64>,
+    /// Extra copies put on the wire (network duplication and adversary).
+    pub duplicated: u64,
+    /// Real elections started (pre-vote rounds excluded).
+    pub elections: u64,
+    /// Times a server became leader.
+    pub leaders_elected: u64,
+    /// Crashes (commands and fault generator).
+    pub crashes: u64,
+    /// Restarts.
+    pub restarts: u64,
+    /// Log compactions.
+    pub snapshots_taken: u64,
+    /// Snapshots installed from a leader.
+    pub snapshots_installed: u64,
+    /// Client requests that reached no running server.
+    pub client_requests_lost: u64,
+}
+
+/// The whole simulated cluster at one instant. `Clone` is a checkpoint.
+#[derive(Debug, Clone)]
+pub struct World {
+    pub(crate) config: SimConfig,
+    pub(crate) now_ms: u64,
+    /// Steps taken: natural events plus applied commands. Invariant: equals the `#` of the
+    /// last trace line.
+    pub(crate) steps: u64,
+    /// How many entries of the command log have been applied.
+    pub(crate) commands_applied: u64,
+    pub(crate) queue: EventQueue,
+    pub(crate) network: Network,
+    pub(crate) servers: BTreeMap<NodeId, Server>,
+    pub(crate) clients: Vec<Client>,
+    pub(crate) history: Vec<HistoryOp>,
+    pub(crate) trace: Trace,
+    pub(crate) counters: Counters,
+    pub(crate) checker: SafetyChecker,
+    pub(crate) check_safety: bool,
+    pub(crate) workload_enabled: bool,
+    pub(crate) faults_enabled: bool,
+    pub(crate) fault_scheduled: bool,
+    pub(crate) fault_rng: SimRng,
+    /// Notes gathered while handling the current step, appended to its trace line.
+    pub(crate) notes: Vec<String>,
+}
+
+impl World {
+    /// A fresh cluster of `config.servers` voters at virtual time 0 (step 0).
+    pub fn new(config: SimConfig) -> Result<World, SimError> {
+        config.validate()?;
+        let voters: Vec<NodeId> = (1..=config.servers).collect();
+        let mut servers = BTreeMap::new();
+        for &id in &voters {
+            let node = Node::new(
+                id,
+                config.raft.clone(),
+                &voters,
+                node_seed(config.seed, id, 0),
+                0,
+            )?;
+            servers.insert(id, Server::new(node, config.kv.clone()));
+        }
+        let clients = (1..=config.workload.clients)
+            .map(|c| Client::new(config.seed, c, voters[(c as usize - 1) % voters.len()]))
+            .collect();
+        let mut world = World {
+            now_ms: 0,
+            steps: 0,
+            commands_applied: 0,
+            queue: EventQueue::default(),
+            network: Network::new(config.seed, config.link),
+            servers,
+            clients,
+            history: Vec::new(),
+            trace: Trace::new(config.trace_capacity),
+            counters: Counters::default(),
+            checker: SafetyChecker::new(),
+            check_safety: config.check_safety,
+            workload_enabled: config.workload.enabled,
+            faults_enabled: config.faults.enabled,
+            fault_scheduled: false,
+            fault_rng: SimRng::new(config.seed, Stream::Faults, 0),
+            notes: Vec::new(),
+            config,
+        };
+        world.start();
+        Ok(world)
+    }
+
+    fn start(&mut self) {
+        let ids: Vec<NodeId> = self.servers.keys().copied().collect();
+        for id in ids {
+            self.drain_ready(id);
+        }
+        for c in 0..self.clients.len() {
+            let at = self.config.workload.start_ms;
+            self.schedule_client_start(c, at);
+        }
+        if self.faults_enabled {
+            self.schedule_fault();
+        }
+        let line = format!(
+            "start servers={} clients={} seed={}",
+            self.servers.len(),
+            self.clients.len(),
+            self.config.seed
+        );
+        self.finish_step(line);
+    }
+
+    /// The current step as the checkers name it.
+    pub(crate) fn event_ref(&self) -> EventRef {
+        EventRef {
+            seq: self.steps,
+            time_ms: self.now_ms,
+        }
+    }
+
+    /// Starts a new step (an event or a command): it gets the next sequence number.
+    pub(crate) fn begin_step(&mut self) {
+        self.steps += 1;
+        self.notes.clear();
+    }
+
+    /// Writes the step's trace line: `t=<ms> #<step> <what> | <note> | …`.
+    pub(crate) fn finish_step(&mut self, what: String) {
+        let mut line = format!("t={} #{} {}", self.now_ms, self.steps, what);
+        for n in self.notes.drain(..) {
+            line.push_str(" | ");
+            line.push_str(&n);
+        }
+        self.trace.push(line);
+    }
+
+    /// Handles the next natural event if it is due at or before `limit_ms`.
+    pub(crate) fn step_natural(&mut self, limit_ms: u64) -> bool {
+        let Some((key, event)) = self.queue.pop_due(limit_ms) else {
+            return false;
+        };
+        self.now_ms = self.now_ms.max(key.time_ms);
+        self.begin_step();
+        let what = self.handle_event(event);
+        self.finish_step(what);
+        true
+    }
+
+    fn handle_event(&mut self, event: Event) -> String {
+        match event {
+            Event::Deliver { message_id } => self.deliver(message_id),
+            Event::Timer { server } => self.on_timer(server),
+            Event::ClientStart { client } => self.on_client_start(client),
+            Event::ClientTimeout { client, attempt } => self.on_client_timeout(client, attempt),
+            Event::ClientRetry { client, attempt } => self.on_client_retry(client, attempt),
+            Event::ClientRequest(req) => self.on_client_request(req),
+            Event::ClientReply(reply) => self.on_client_reply(reply),
+            Event::Fault => self.on_fault(),
+            Event::Scheduled(action) => match self.perform(&action) {
+                Ok(()) => format!("scheduled {action}"),
+                Err(e) => format!("scheduled {action} failed: {e}"),
+            },
+        }
+    }
+
+    fn on_timer(&mut self, id: NodeId) -> String {
+        let now = self.now_ms;
+        let srv = self
+            .servers
+            .get_mut(&id)
+            .expect("bug: timer of an unknown server");
+        srv.timer = None;
+        srv.node_mut().tick(now);
+        let role = srv.node_mut().role();
+        self.drain_ready(id);
+        format!("timer S{id} ({role:?})")
+    }
+
+    /// Delivers an in-flight message (whose queue entry is already gone) to its recipient:
+    /// dropped if it is down or the link is now blocked, held if it is paused.
+    pub(crate) fn deliver(&mut self, message_id: u64) -> String {
+        let rec = self
+            .network
+            .get(message_id)
+            .expect("bug: delivery of an unknown message");
+        let (from, to, kind) = (rec.from, rec.to, rec.kind);
+        let summary = format!(
+            "deliver #{message_id} {kind:?} S{from}->S{to} {}",
+            message_summary(&rec.message)
+        );
+        match self.servers.get(&to).map(Server::status) {
+            None | Some(Status::Crashed) => {
+                self.drop_message(message_id, DropReason::RecipientDown)
+            }
+            Some(Status::Paused) => {
+                self.network.set_schedule(message_id, None);
+                self.servers
+                    .get_mut(&to)
+                    .expect("checked")
+                    .held
+                    .push(message_id);
+                return format!("{summary} held (S{to} paused)");
+            }
+            Some(Status::Running) if self.network.blocked(from, to) => {
+                self.drop_message(message_id, DropReason::Blocked)
+            }
+            Some(Status::Running) => {
+                let rec = self.network.take(message_id).expect("checked");
+                *self.counters.delivered.entry(kind).or_default() += 1;
+                let now = self.now_ms;
+                let node = self.servers.get_mut(&to).expect("checked").node_mut();
+                node.tick(now);
+                node.step(rec.message);
+                self.drain_ready(to);
+                return summary;
+            }
+        }
+        format!("{summary} dropped")
+    }
+
+    /// Takes a message out of flight without delivering it.
+    pub(crate) fn drop_message(&mut self, id: u64, reason: DropReason) {
+        if let Some(rec) = self.network.take(id) {
+            if let Some(key) = rec.key {
+                self.queue.remove(key);
+            }
+            if let Some(srv) = self.servers.get_mut(&rec.to) {
+                srv.held.retain(|&m| m != id);
+            }
+            *self.counters.dropped.entry(reason).or_default() += 1;
+        }
+    }
+
+    /// Hands a message to the network: dropped, or scheduled (maybe twice).
+    pub(crate) fn send(&mut self, m: Message) {
+        self.counters.messages_sent += 1;
+        match self.network.draw_copies(m.from, m.to) {
+            Err(reason) => *self.counters.dropped.entry(reason).or_default() += 1,
+            Ok(delays) => {
+                for (i, d) in delays.into_iter().enumerate() {
+                    if i > 0 {
+                        self.counters.duplicated += 1;
+                    }
+                    self.schedule_copy(m.clone(), d, i > 0);
+                }
+            }
+        }
+    }
+
+    /// Puts one copy of `m` in flight, due after `delay_ms`.
+    pub(crate) fn schedule_copy(&mut self, m: Message, delay_ms: u64, duplicate: bool) -> u64 {
+        let id = self.network.add_in_flight(m, self.now_ms, duplicate);
+        let key = self
+            .queue
+            .push(self.now_ms + delay_ms, Event::Deliver { message_id: id });
+        self.network.set_schedule(id, Some(key));
+        id
+    }
+
+    /// Handles every Ready the server has, then reschedules its timer.
+    pub(crate) fn drain_ready(&mut self, id: NodeId) {
+        loop {
+            let srv = self.servers.get_mut(&id).expect("bug: unknown server");
+            let Some(node) = srv.node.as_mut().filter(|n| n.has_ready()) else {
+                break;
+            };
+            let ready = node.ready();
+            srv.disk.apply(&ready.persist);
+            for m in &ready.messages {
+                self.send(m.clone());
+            }
+            self.install_snapshot(id, &ready);
+            self.apply_committed(id, &ready.committed_entries);
+            self.serve_reads(id, &ready);
+            self.note_events(id, &ready.events);
+            if self.check_safety {
+                let at = self.event_ref();
+                let node = self.servers[&id].node.as_ref().expect("running");
+                self.checker.after_ready(at, node, &ready);
+            }
+            self.maybe_auto_compact(id);
+        }
+        self.reschedule_timer(id);
+    }
+
+    fn install_snapshot(&mut self, id: NodeId, ready: &Ready) {
+        let Some(snap) = &ready.snapshot_to_install else {
+            return;
+        };
+        let srv = self.servers.get_mut(&id).expect("bug: unknown server");
+        srv.kv =
+            KvStore::restore(&snap.data).expect("bug: snapshot bytes come from KvStore::snapshot");
+        let index = snap.last_included_index;
+        // Requests waiting at covered indices can no longer be matched to an outcome here.
+        srv.waiting.retain(|&i, _| i > index);
+        self.notes.push(format!("S{id} loaded snapshot @{index}"));
+    }
+
+    fn apply_committed(&mut self, id: NodeId, entries: &[Entry]) {
+        let (Some(first), Some(last)) = (entries.first(), entries.last()) else {
+            return;
+        };
+        let at = self.event_ref();
+        for e in entries {
+            let kv = &mut self.servers.get_mut(&id).expect("bug: unknown server").kv;
+            if e.index != kv.last_applied() + 1 {
+                // Only reachable with a deliberate core bug: the state machine cannot apply out
+                // of order, so it skips the entry; the safety checker reports the gap.
+                self.notes.push(format!(
+                    "S{id} cannot apply #{} (state machine at {})",
+                    e.index,
+                    kv.last_applied()
+                ));
+                continue;
+            }
+            let outcome = apply_entry(kv, e);
+            if self.check_safety {
+                self.checker.after_apply(at, id, &outcome);
+            }
+            self.answer_waiter(id, &outcome);
+        }
+        self.notes
+            .push(format!("S{id} applied {}..={}", first.index, last.index));
+    }
+
+    fn note_events(&mut self, id: NodeId, events: &[RaftEvent]) {
+        for ev in events {
+            let note = match ev {
+                RaftEvent::RoleChanged { role, term, .. } => {
+                    if *role == Role::Leader {
+                        self.counters.leaders_elected += 1;
+                    }
+                    format!("S{id} {role:?} t{term}")
+                }
+                RaftEvent::ElectionStarted {
+                    pre_vote: false, ..
+                } => {
+                    self.counters.elections += 1;
+                    continue;
+                }
+                RaftEvent::LogCompacted { index } => {
+                    self.counters.snapshots_taken += 1;
+                    format!("S{id} compacted @{index}")
+                }
+                RaftEvent::SnapshotInstalled { index, term } => {
+                    self.counters.snapshots_installed += 1;
+                    format!("S{id} installed snapshot @{index}/{term}")
+                }
+                RaftEvent::SteppedDown { reason } => format!("S{id} stepped down {reason:?}"),
+                RaftEvent::ConfigChanged {
+                    index,
+                    configuration,
+                } => format!(
+                    "S{id} config@{index} voters={:?} learners={:?}",
+                    configuration.voters, configuration.learners
+                ),
+                RaftEvent::CommittedEntryOverwritten { index } => {
+                    format!("S{id} OVERWROTE committed #{index}")
+                }
+                RaftEvent::TransferStarted { target } => format!("S{id} transfer to S{target}"),
+                RaftEvent::TransferAborted { target, reason } => {
+                    format!("S{id} transfer to S{target} aborted: {reason}")
+                }
+                _ => continue,
+            };
+            self.notes.push(note);
+        }
+    }
+
+    fn maybe_auto_compact(&mut self, id: NodeId) {
+        let threshold = self.config.auto_compact_entries;
+        if threshold == 0 {
+            return;
+        }
+        let srv = self.servers.get_mut(&id).expect("bug: unknown server");
+        let Some(node) = srv.node.as_mut() else {
+            return;
+        };
+        let retained = node.last_index() - node.snapshot().last_included_index;
+        let applied = node.last_applied();
+        if retained > threshold
+            && applied > node.snapshot().last_included_index
+            && srv.kv.last_applied() == applied
+        {
+            node.compact(applied, srv.kv.snapshot().into())
+                .expect("bug: compaction at the applied index");
+        }
+    }
+
+    /// Keeps exactly one timer event per running server, at `next_timer_at` (never in the
+    /// past). An unchanged deadline keeps its event, so its tie-break order is stable.
+    pub(crate) fn reschedule_timer(&mut self, id: NodeId) {
+        let now = self.now_ms;
+        let srv = self.servers.get_mut(&id).expect("bug: unknown server");
+        let want = match (&srv.node, srv.status) {
+            (Some(node), Status::Running) => node.next_timer_at().map(|t| t.max(now)),
+            _ => None,
+        };
+        if srv.timer.map(|k| k.time_ms) == want {
+            return;
+        }
+        if let Some(k) = srv.timer.take() {
+            self.queue.remove(k);
+        }
+        if let Some(t) = want {
+            srv.timer = Some(self.queue.push(t, Event::Timer { server: id }));
+        }
+    }
+
+    /// The running server with the highest term among those that believe they lead.
+    pub(crate) fn leader(&self) -> Option<NodeId> {
+        self.servers
+            .values()
+            .filter(|s| s.is_running())
+            .filter_map(|s| s.node.as_ref())
+            .filter(|n| n.role() == Role::Leader)
+            .max_by_key(|n| (n.current_term(), std::cmp::Reverse(n.id())))
+            .map(Node::id)
+    }
+
+    /// The seed of a server's election PRNG in its `incarnation`-th life.
+    pub(crate) fn node_seed(&self, id: NodeId, incarnation: u64) -> u64 {
+        node_seed(self.config.seed, id, incarnation)
+    }
+
+    /// Removes a scheduled event if it is still queued.
+    pub(crate) fn unschedule(&mut self, key: Option<EventKey>) {
+        if let Some(k) = key {
+            self.queue.remove(k);
+        }
+    }
+}
+
+fn node_seed(seed: u64, id: NodeId, incarnation: u64) -> u64 {
+    sub_seed(seed, Stream::Node, (u64::from(id) << 32) | incarnation)
+}
+
+/// Applies one committed entry to the state machine (see [`envelope`] for the bytes).
+fn apply_entry(kv: &mut KvStore, e: &Entry) -> ApplyOutcome {
+    match &e.payload {
+        EntryPayload::Command(bytes) => match envelope::unwrap(bytes) {
+            Some((ts, cmd)) => kv.apply_entry_bytes(e.index, ts, cmd),
+            None => kv.apply_entry_bytes(e.index, kv.clock_ms(), bytes),
+        },
+        EntryPayload::Noop | EntryPayload::Config(_) => kv.apply_no_op(e.index, kv.clock_ms()),
+    }
+}
+
+/// A compact, readable rendering of a message's content for the trace.
+pub(crate) fn message_summary(m: &Message) -> String {
+    use crate::raft::MessageBody as B;
+    let body = match &m.body {
+        B::RequestVote {
+            last_log_index,
+            last_log_term,
+            ..
+        } => format!("last={last_log_index}/{last_log_term}"),
+        B::RequestVoteResponse {
+            reject_reason: Some(r),
+            ..
+        } => format!("reason={r:?}"),
+        B::RequestVoteResponse { .. } => String::new(),
+        B::AppendEntries {
+            prev_log_index,
+            prev_log_term,
+            entries,
+            leader_commit,
+            ..
+        } => {
+            format!(
+                "prev={prev_log_index}/{prev_log_term} n={} commit={leader_commit}",
+                entries.len()
+            )
+        }
+        B::AppendEntriesResponse {
+            match_index,
+            reject: Some(r),
+            ..
+        } => {
+            format!("match={match_index} hint={}/{}", r.hint_index, r.hint_term)
+        }
+        B::AppendEntriesResponse { match_index, .. } => format!("match={match_index}"),
+        B::InstallSnapshot { snapshot } => {
+            format!(
+                "snap={}/{}",
+                snapshot.last_included_index, snapshot.last_included_term
+            )
+        }
+        B::InstallSnapshotResponse { match_index } => format!("match={match_index}"),
+        B::TimeoutNow => String::new(),
+        B::ReadIndex { ctx } => format!("ctx={ctx}"),
+        B::ReadIndexResponse { ctx, index } => format!("ctx={ctx} index={index:?}"),
+        B::TransferLeader { target } => format!("target=S{target}"),
+    };
+    if body.is_empty() {
+        format!("term={}", m.term)
+    } else {
+        format!("term={} {body}", m.term)
+    }
+}
