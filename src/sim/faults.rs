@@ -41,46 +41,53 @@ impl World {
         Some(ids[self.fault_rng.below(ids.len() as u64) as usize])
     }
 
+    /// Draws one feasible fault by weight (infeasible kinds, e.g. a restart with nothing
+    /// crashed, get weight 0 so no draw is wasted).
     fn draw_fault(&mut self) -> Option<Action> {
         let f = self.config.faults;
-        let weights = [
-            f.crash,
-            f.restart,
-            f.pause,
-            f.resume,
-            f.partition,
-            f.cut_link,
-            f.heal,
-        ];
-        let which = self.fault_rng.weighted(&weights)?;
         let all: Vec<NodeId> = self.servers.keys().copied().collect();
         let running = self.ids_with(Status::Running);
-        let down = all.len() - running.len();
-        // At most a minority down: with n servers, (n - 1) / 2.
-        let may_take_down = down < all.len().saturating_sub(1) / 2;
-        match which {
-            0 if may_take_down => self.pick(&running).map(|server| Action::Crash { server }),
-            1 => self
-                .pick(&self.ids_with(Status::Crashed))
-                .map(|server| Action::Restart { server }),
-            2 if may_take_down => self.pick(&running).map(|server| Action::Pause { server }),
-            3 => self
-                .pick(&self.ids_with(Status::Paused))
-                .map(|server| Action::Resume { server }),
-            4 => Some(self.draw_partition(&all)),
-            5 if all.len() > 1 => {
+        let crashed = self.ids_with(Status::Crashed);
+        let paused = self.ids_with(Status::Paused);
+        // At most a minority down at once: with n servers, (n - 1) / 2.
+        let may_take_down = all.len() - running.len() < all.len().saturating_sub(1) / 2;
+        let feasible = |ok: bool, w: u32| if ok { w } else { 0 };
+        let weights = [
+            feasible(may_take_down && !running.is_empty(), f.crash),
+            feasible(!crashed.is_empty(), f.restart),
+            feasible(may_take_down && !running.is_empty(), f.pause),
+            feasible(!paused.is_empty(), f.resume),
+            feasible(all.len() > 1, f.partition),
+            feasible(all.len() > 1, f.cut_link),
+            f.heal,
+        ];
+        let action = match self.fault_rng.weighted(&weights)? {
+            0 => Action::Crash {
+                server: self.pick(&running)?,
+            },
+            1 => Action::Restart {
+                server: self.pick(&crashed)?,
+            },
+            2 => Action::Pause {
+                server: self.pick(&running)?,
+            },
+            3 => Action::Resume {
+                server: self.pick(&paused)?,
+            },
+            4 => self.draw_partition(&all),
+            5 => {
                 let from = self.pick(&all)?;
                 let others: Vec<NodeId> = all.iter().copied().filter(|&s| s != from).collect();
                 let to = self.pick(&others)?;
-                Some(Action::CutLink {
+                Action::CutLink {
                     from,
                     to,
                     both: self.fault_rng.chance_ppm(500_000),
-                })
+                }
             }
-            6 => Some(Action::Heal),
-            _ => None,
-        }
+            _ => Action::Heal,
+        };
+        Some(action)
     }
 
     /// Two random groups: a minority of 1..=n/2 servers and the rest.
