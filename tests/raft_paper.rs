@@ -618,10 +618,11 @@ fn follower_checks_the_entry_before_new_ones() {
         ),
     ];
     for (prev, want) in cases {
+        // Term 3: a leader's prev_log_term never exceeds its own term (malformed otherwise).
         let mut node = restored(1, 3, 1, None, &[1, 2]);
-        node.step(append(2, 1, 2, (1, 1), vec![], 1)); // commit 1
+        node.step(append(2, 1, 3, (1, 1), vec![], 1)); // commit 1
         take_msgs(&mut node);
-        node.step(append(2, 1, 2, prev, vec![], 1));
+        node.step(append(2, 1, 3, prev, vec![], 1));
         assert_eq!(append_result(&take_msgs(&mut node)), want, "prev {prev:?}");
     }
 }
@@ -643,8 +644,9 @@ fn follower_replaces_conflicting_entries() {
         ((0, 0), vec![ent(1, 3)], vec![3], vec![1]),
     ];
     for (prev, ents, want_terms, want_unstable) in cases {
+        // Term 4: a leader only sends entries of its term or earlier (malformed otherwise).
         let mut node = restored(1, 3, 1, None, &[1, 2]);
-        node.step(append(2, 1, 2, prev, ents, 0));
+        node.step(append(2, 1, 4, prev, ents, 0));
         let terms: Vec<u64> = node.log_entries().iter().map(|e| e.term).collect();
         assert_eq!(terms, want_terms);
         let unstable: Vec<u64> = node

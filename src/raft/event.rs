@@ -62,6 +62,13 @@ pub enum ProposeError {
         /// Index of the uncommitted configuration entry.
         index: u64,
     },
+    /// A new leader has not yet committed an entry of its own term, so it may not append a
+    /// configuration entry (Ongaro's 2015 fix to single-server changes, thesis §4.1 errata).
+    #[error("no entry of term {term} is committed yet; membership changes must wait")]
+    TermNotCommitted {
+        /// The leader's term.
+        term: u64,
+    },
     /// The membership change does not apply to the current configuration.
     #[error("invalid membership change: {0}")]
     InvalidMembershipChange(MembershipError),
@@ -112,6 +119,10 @@ pub enum IgnoreReason {
     UnexpectedInRole,
     /// Another leader of the same term sent it (only possible with deliberate bugs on).
     SameTermLeader,
+    /// No correct server could have sent it (e.g. entries that do not follow
+    /// `prev_log_index`, a term or index beyond any reachable value, a sender id that is the
+    /// receiver's own or invalid, a reply claiming more than the leader's log holds).
+    Malformed,
 }
 
 /// Something notable that happened inside a server.

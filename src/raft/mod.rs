@@ -10,7 +10,8 @@
 //! Layout: `node.rs` (state, clock, role transitions, dispatch), `election.rs`,
 //! `replication.rs`, `read_index.rs`, `transfer.rs`, `snapshot.rs`, `reconfig.rs` (protocol
 //! parts), `log.rs`, `progress.rs`, `quorum.rs`, `membership.rs` (pure parts), `message.rs`,
-//! `event.rs`, `storage.rs`, `config.rs` (types), `inspect.rs` (read-only accessors).
+//! `event.rs`, `storage.rs`, `config.rs` (types), `inspect.rs` (read-only accessors),
+//! `validate.rs` (screening out malformed messages before they touch any state).
 //!
 //! Driving a node (what a simulator does per server):
 //! 1. at virtual time `t`: `node.tick(t)`, then `node.step(msg)` for each message delivered
@@ -39,6 +40,7 @@ mod replication;
 mod snapshot;
 mod storage;
 mod transfer;
+mod validate;
 
 pub use config::{Bugs, Config, ConfigError};
 pub use election::CampaignError;

@@ -246,10 +246,14 @@ impl Node {
                 return;
             }
             self.election_reset_at_ms = self.now_ms;
-            self.election_deadline_ms = self.now_ms + self.config.election_timeout_ms_min;
+            self.election_deadline_ms = self
+                .now_ms
+                .saturating_add(self.config.election_timeout_ms_min);
         }
         if self.now_ms >= self.heartbeat_deadline_ms {
-            self.heartbeat_deadline_ms = self.now_ms + self.config.heartbeat_interval_ms;
+            self.heartbeat_deadline_ms = self
+                .now_ms
+                .saturating_add(self.config.heartbeat_interval_ms);
             self.broadcast_heartbeat();
         }
     }
@@ -265,7 +269,7 @@ impl Node {
     pub(super) fn reset_election_timer(&mut self) {
         self.election_timeout_ms = self.random_election_timeout();
         self.election_reset_at_ms = self.now_ms;
-        self.election_deadline_ms = self.now_ms + self.election_timeout_ms;
+        self.election_deadline_ms = self.now_ms.saturating_add(self.election_timeout_ms);
     }
 
     /// Whether this server heard from a leader less than a minimum election timeout ago and
@@ -273,7 +277,10 @@ impl Node {
     pub(super) fn in_lease(&self) -> bool {
         self.config.check_quorum
             && self.leader_id.is_some()
-            && self.now_ms < self.election_reset_at_ms + self.config.election_timeout_ms_min
+            && self.now_ms
+                < self
+                    .election_reset_at_ms
+                    .saturating_add(self.config.election_timeout_ms_min)
     }
 
     // ---- role transitions: the only place the role changes ----
@@ -336,8 +343,12 @@ impl Node {
         self.reads = ReadQueue::default();
         self.reset_progress();
         self.election_reset_at_ms = self.now_ms;
-        self.election_deadline_ms = self.now_ms + self.config.election_timeout_ms_min;
-        self.heartbeat_deadline_ms = self.now_ms + self.config.heartbeat_interval_ms;
+        self.election_deadline_ms = self
+            .now_ms
+            .saturating_add(self.config.election_timeout_ms_min);
+        self.heartbeat_deadline_ms = self
+            .now_ms
+            .saturating_add(self.config.heartbeat_interval_ms);
         self.push_role_event();
         // Thesis §6.4 / §5.4.2: a no-op entry of the new term lets the leader commit (and so
         // learn) everything before it.
@@ -397,6 +408,10 @@ impl Node {
     pub fn step(&mut self, m: Message) {
         if m.to != self.id {
             self.ignore(&m, IgnoreReason::WrongRecipient);
+            return;
+        }
+        if self.is_malformed(&m) {
+            self.ignore(&m, IgnoreReason::Malformed);
             return;
         }
         if m.term > self.current_term {

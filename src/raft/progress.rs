@@ -129,17 +129,24 @@ impl Progress {
     pub fn maybe_decr_to(&mut self, rejected: u64, hint: u64) -> bool {
         if self.state == ProgressState::Replicate {
             // Entries after match may have been sent; only a rejection above match is news.
-            if rejected <= self.match_index {
+            // Nothing at or beyond next_index was ever sent as a prev_log_index.
+            if rejected <= self.match_index || rejected >= self.next_index {
                 return false;
             }
             self.become_probe();
-            self.next_index = (hint + 1).min(rejected).max(self.match_index + 1);
+            self.next_index = hint
+                .saturating_add(1)
+                .min(rejected)
+                .max(self.match_index + 1);
             return true;
         }
         if self.next_index == 0 || self.next_index - 1 != rejected {
             return false; // Answer to an older probe.
         }
-        self.next_index = (hint + 1).min(rejected).max(self.match_index + 1);
+        self.next_index = hint
+            .saturating_add(1)
+            .min(rejected)
+            .max(self.match_index + 1);
         self.probe_sent = false;
         true
     }

@@ -97,7 +97,9 @@ impl Node {
         self.reads.len()
     }
 
-    fn committed_in_current_term(&self) -> bool {
+    /// Whether an entry of the current term is committed (thesis §6.4 for reads, §4.1 errata
+    /// for membership changes).
+    pub(super) fn committed_in_current_term(&self) -> bool {
         self.log.term(self.log.commit_index()) == Some(self.current_term)
     }
 

@@ -9,7 +9,8 @@ use super::progress::Progress;
 
 impl Node {
     /// Proposes a single-server membership change (thesis §4.1). Refused while the latest
-    /// configuration entry is uncommitted or a transfer is in progress. Returns the entry's
+    /// configuration entry is uncommitted, before the leader has committed an entry of its own
+    /// term, or while a transfer is in progress. Returns the entry's
     /// index; the new configuration is in force on this leader immediately.
     pub fn propose_membership_change(
         &mut self,
@@ -45,6 +46,15 @@ impl Node {
         if self.config_index > self.log.commit_index() {
             return Err(ProposeError::ConfigChangePending {
                 index: self.config_index,
+            });
+        }
+        // Thesis §4.1 errata (Ongaro, raft-dev 2015): a leader whose term has no committed
+        // entry may still hold an uncommitted configuration of an earlier leader in its view
+        // of the cluster; changing again before its no-op commits lets two leaders commit
+        // disjoint single-server changes.
+        if !self.committed_in_current_term() {
+            return Err(ProposeError::TermNotCommitted {
+                term: self.current_term,
             });
         }
         self.configuration
@@ -125,13 +135,18 @@ impl Node {
             || self.transfer.is_some()
             || !self.configuration.catching_up.contains(&learner)
             || self.config_index > self.log.commit_index()
+            || !self.committed_in_current_term()
         {
             return;
         }
         let Some(pr) = self.progress.get(&learner) else {
             return;
         };
-        if pr.match_index + self.config.max_entries_per_append < self.log.last_index() {
+        if pr
+            .match_index
+            .saturating_add(self.config.max_entries_per_append)
+            < self.log.last_index()
+        {
             return;
         }
         self.events

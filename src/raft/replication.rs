@@ -150,7 +150,7 @@ impl Node {
         let now = self.now_ms;
         let pr = self.progress.get_mut(&to).expect("progress for peer");
         match pr.state {
-            ProgressState::Snapshot if now >= pr.snapshot_sent_at_ms + timeout => {
+            ProgressState::Snapshot if now >= pr.snapshot_sent_at_ms.saturating_add(timeout) => {
                 pr.become_probe(); // The snapshot may have been lost: start over.
             }
             ProgressState::Snapshot => {
@@ -164,10 +164,17 @@ impl Node {
             ProgressState::Probe => pr.probe_sent = false,
             ProgressState::Replicate => {}
         }
-        let pr = &self.progress[&to];
+        let pr = self.progress.get_mut(&to).expect("progress for peer");
         let prev = pr.next_index - 1;
         match (pr.state, self.log.term(prev)) {
             (ProgressState::Replicate, Some(term)) => self.send_append(to, prev, term, Vec::new()),
+            (ProgressState::Replicate, None) => {
+                // The optimistic next entries were compacted away: the in-flight window may be
+                // full of lost appends that will never be acknowledged, so fall back to probing
+                // (which sends the snapshot) instead of waiting on the window forever.
+                pr.become_probe();
+                self.maybe_send_append(to, true);
+            }
             _ => {
                 self.maybe_send_append(to, true);
             }
@@ -314,10 +321,11 @@ impl Node {
             return; // Waiting for the snapshot; the heartbeat merely kept the follower quiet.
         }
         // Fast back-up (thesis §5.3): jump to the last index where our log can match the hint.
+        // The hint is follower-supplied: never beyond our own log.
         let hint = if r.hint_term > 0 {
             self.log.find_conflict_by_term(r.hint_index, r.hint_term).0
         } else {
-            r.hint_index
+            r.hint_index.min(self.log.last_index())
         };
         let pr = self.progress.get_mut(&from).expect("checked");
         if pr.maybe_decr_to(r.rejected_index, hint) {

@@ -45,7 +45,9 @@ impl Node {
             }
             self.abort_transfer(TransferError::Abandoned(t.target));
         }
-        let deadline_ms = self.now_ms + self.config.election_timeout_ms_min;
+        let deadline_ms = self
+            .now_ms
+            .saturating_add(self.config.election_timeout_ms_min);
         self.transfer = Some(Transfer {
             target,
             deadline_ms,
