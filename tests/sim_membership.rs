@@ -110,8 +110,8 @@ fn readindex_reads_are_answered_without_a_log_entry() {
 
 #[test]
 fn random_faults_never_break_safety_and_the_cluster_recovers() {
-    // Expect: for a few seeds, five servers under crashes, pauses, partitions, cuts and a
-    // lossy network stay safe; with faults off and everything healed they converge.
+    // Expect: for a few seeds, five servers under crashes, pauses, partitions, cuts, a lossy
+    // network and automatic compaction stay safe; with faults off and everything healed they converge.
     for seed in 1..=4 {
         let mut c = SimConfig::new(5, seed);
         c.faults.enabled = true;
@@ -119,6 +119,7 @@ fn random_faults_never_break_safety_and_the_cluster_recovers() {
         c.faults.interval_ms_max = 400;
         c.link.loss_ppm = 50_000;
         c.link.duplicate_ppm = 50_000;
+        c.auto_compact_entries = 40;
         let mut s = Simulation::new(c).unwrap();
         s.advance(8_000).unwrap();
         assert!(

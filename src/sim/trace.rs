@@ -55,7 +55,7 @@ impl Trace {
     }
 
     /// The kept lines, oldest first.
-    pub fn lines(&self) -> impl Iterator<Item = &str> {
+    pub fn lines(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator {
         self.lines.iter().map(String::as_str)
     }
 }

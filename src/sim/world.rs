@@ -288,6 +288,7 @@ impl World {
 
     /// Handles every Ready the server has, then reschedules its timer.
     pub(crate) fn drain_ready(&mut self, id: NodeId) {
+        let compactions = self.counters.snapshots_taken + self.counters.snapshots_installed;
         loop {
             let srv = self.servers.get_mut(&id).expect("bug: unknown server");
             let Some(node) = srv.node.as_mut().filter(|n| n.has_ready()) else {
@@ -309,7 +310,26 @@ impl World {
             }
             self.maybe_auto_compact(id);
         }
+        if self.counters.snapshots_taken + self.counters.snapshots_installed != compactions {
+            self.forget_compacted();
+        }
         self.reschedule_timer(id);
+    }
+
+    /// Lets the checker drop history every server's disk has compacted into a snapshot, so
+    /// long runs keep its memory flat.
+    fn forget_compacted(&mut self) {
+        let floor = self
+            .servers
+            .values()
+            .map(|s| {
+                s.disk
+                    .snapshot
+                    .as_ref()
+                    .map_or(0, |x| x.last_included_index)
+            })
+            .min();
+        self.checker.forget_below(floor.unwrap_or(0));
     }
 
     fn install_snapshot(&mut self, id: NodeId, ready: &Ready) {

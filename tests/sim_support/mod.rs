@@ -35,19 +35,23 @@ pub fn wait_leader(sim: &mut Simulation, within_ms: u64) -> NodeId {
     sole_leader(sim.world()).expect("checked")
 }
 
-/// Every running server has applied the leader's whole log and holds the same data.
+/// Every running member of the leader's configuration has applied the leader's whole log and
+/// holds the same data (a removed server that still runs is left out: nobody updates it).
 pub fn converged(w: &World) -> bool {
     let Some(leader) = sole_leader(w) else {
         return false;
     };
     let lv = w.server_view(leader).expect("leader exists");
     let target = lv.log.last().map_or(lv.snapshot.0, |e| e.index);
-    w.servers()
-        .filter(|s| s.status() == Status::Running)
-        .all(|s| {
-            let v = w.server_view(s.id).expect("exists");
-            v.last_applied == target && v.kv == lv.kv && v.role.is_some()
-        })
+    let conf = lv
+        .configuration
+        .clone()
+        .expect("a running leader has a configuration");
+    let members = w.servers().filter(|s| conf.contains(s.id));
+    members.filter(|s| s.status() == Status::Running).all(|s| {
+        let v = w.server_view(s.id).expect("exists");
+        v.last_applied == target && v.kv == lv.kv && v.role.is_some()
+    })
 }
 
 /// Stops the workload, lets clients finish, and runs until converged.
