@@ -36,3 +36,13 @@ fn ring_layout_matches_native_computation() {
     let sim = Simulation::new(7, Some(1.0)).unwrap();
     assert_eq!(sim.ring_layout(), ring_layout(7));
 }
+
+#[path = "common/determinism.rs"]
+mod determinism;
+
+// The Raft core gives exactly the native Ready stream on wasm32: the fixed seeded scenario of
+// `common/determinism.rs` hashes to the same golden value `tests/raft_determinism.rs` checks.
+#[wasm_bindgen_test]
+fn raft_core_replays_the_native_golden_scenario() {
+    assert_eq!(determinism::run_scenario().hash, determinism::GOLDEN);
+}
