@@ -1,15 +1,76 @@
 //! The WebAssembly facade: the only module with `#[wasm_bindgen]` exports.
 //!
-//! The browser talks to raftlab through one opaque handle per cluster. Per-frame state crosses
-//! the boundary as flat typed arrays that JavaScript re-creates after every call; every error
-//! becomes a JavaScript exception with a clear message, never a panic.
+//! The browser talks to raftlab through one opaque [`Simulation`] handle per cluster,
+//! wrapping [`crate::sim::Simulation`]. Per-frame state crosses the boundary as flat
+//! `Float64Array` copies (layouts in [`frame`]; `www/snapshot.js` is the only reader); rich
+//! objects (inspectors, panels, the feed, the timeline) cross through serde-wasm-bindgen, on
+//! demand. Every error becomes a JavaScript exception with a clear message, never a panic.
+//!
+//! Numbers from JavaScript arrive as `f64` and are checked here ([`options`]): ids, times and
+//! counts that are negative, fractional where a whole number is needed, NaN or absurdly large
+//! are refused with a message naming the value.
+
+pub mod details;
+pub mod frame;
+pub mod observer;
+pub mod options;
 
 use std::f32::consts::TAU;
 
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use self::observer::Observer;
+use self::options::Options;
+use crate::kv::Operation;
+use crate::raft::{NodeId, MAX_SERVERS};
+use crate::sim::{self, Action, SimConfig};
+
 /// The largest cluster the lab shows.
-pub const MAX_NODES: u32 = 25;
+pub const MAX_NODES: u32 = MAX_SERVERS;
+
+/// Most log cells one `logCells` call returns per server.
+pub const MAX_CELLS: u64 = 2_000;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** Options of `new Simulation(options)`; every field is optional, unknown fields are errors. */
+export interface SimulationOptions {
+  servers?: number;
+  seed?: number | string;
+  electionTimeoutMsMin?: number;
+  electionTimeoutMsMax?: number;
+  heartbeatIntervalMs?: number;
+  preVote?: boolean;
+  checkQuorum?: boolean;
+  network?: NetworkOptions;
+  clients?: number;
+  workload?: boolean;
+  clientsStartMs?: number;
+  faults?: boolean;
+  autoCompactEntries?: number;
+  checkSafety?: boolean;
+  bugs?: { skipFigure8Rule?: boolean; skipVoteLogCheck?: boolean; forgetVoteOnRestart?: boolean; keepCommitAcrossCrash?: boolean };
+}
+/** Link behaviour; percentages are 0..100. */
+export interface NetworkOptions {
+  latencyMsMin?: number;
+  latencyMsMax?: number;
+  lossPercent?: number;
+  duplicatePercent?: number;
+  reorderPercent?: number;
+  reorderDelayMsMax?: number;
+}
+/** One event of the feed: `code` names it, the other fields are its parameters. */
+export interface FeedEvent { id: number; step: number; timeMs: number; code: string; [param: string]: unknown }
+export interface FeedPage { epoch: number; events: FeedEvent[] }
+export interface Timeline {
+  horizonMs: number;
+  bands: { startMs: number; term: number; leader?: number | null }[];
+  marks: { timeMs: number; step: number; kind: 'election' | 'leader' | 'crash' | 'restart' | 'violation' | 'command'; server: number }[];
+}
+export interface EntryDetail { index: number; term: number; kind: 'noop' | 'config' | 'command' | 'session'; label: string; duplicate: boolean; committed: boolean; commitStatus?: unknown }
+"#;
 
 /// Installs the panic hook that turns an (impossible) Rust panic into a readable console error.
 #[wasm_bindgen(start)]
@@ -24,48 +85,638 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
-/// A virtual cluster, as seen by the page.
+/// The buffer layout contract `[GLOBAL_LEN, NODE_STRIDE, MESSAGE_STRIDE, PROGRESS_STRIDE,
+/// CELL_STRIDE]`; `www/snapshot.js` refuses to run against a different one.
+#[wasm_bindgen(js_name = frameStrides)]
+pub fn frame_strides() -> Vec<u32> {
+    frame::STRIDES.iter().map(|&s| s as u32).collect()
+}
+
+/// Message kind names in the order of the `kind` column of `frameMessages`.
+#[wasm_bindgen(js_name = messageKinds)]
+pub fn message_kinds() -> Vec<String> {
+    frame::KIND_NAMES.iter().map(|s| s.to_string()).collect()
+}
+
+fn js(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+/// Reads a JavaScript object into `T`, refusing unknown fields. serde-wasm-bindgen only looks
+/// up the fields a struct names, so the object goes through a JSON value first, where
+/// `deny_unknown_fields` sees every key; the error names the path of the bad field.
+fn from_js<T: serde::de::DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsError> {
+    let value: serde_json::Value =
+        serde_wasm_bindgen::from_value(v).map_err(|e| js(format!("invalid {what}: {e}")))?;
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        if path == "." {
+            js(format!("invalid {what}: {}", e.inner()))
+        } else {
+            js(format!("invalid {what} at {path}: {}", e.inner()))
+        }
+    })
+}
+
+fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsError> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(js)
+}
+
+/// A virtual Raft cluster, as seen by the page.
 #[wasm_bindgen]
 pub struct Simulation {
-    nodes: u32,
-    seed: u64,
+    sim: sim::Simulation,
+    observer: Observer,
+    revision: u64,
 }
 
 #[wasm_bindgen]
 impl Simulation {
-    /// Creates a cluster of `nodes` servers. `seed` reproduces the run; when it is absent a
-    /// fresh one is drawn.
+    /// Builds a cluster from an options object (see `SimulationOptions`); `undefined` gives
+    /// the defaults with a freshly drawn seed.
     #[wasm_bindgen(constructor)]
-    pub fn new(nodes: u32, seed: Option<f64>) -> Result<Simulation, JsError> {
-        if !(1..=MAX_NODES).contains(&nodes) {
-            return Err(JsError::new(&format!(
-                "a cluster has 1 to {MAX_NODES} servers, not {nodes}"
-            )));
-        }
-        let seed = match seed {
-            Some(s) => seed_from_js(s)?,
-            None => draw_seed()?,
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "SimulationOptions | undefined")] options: JsValue,
+    ) -> Result<Simulation, JsError> {
+        let opts: Options = if options.is_undefined() || options.is_null() {
+            Options::default()
+        } else {
+            from_js("options", options)?
         };
-        Ok(Simulation { nodes, seed })
+        let config = options::build_config(&opts, draw_seed).map_err(js)?;
+        Self::build(config)
     }
 
-    /// Number of servers.
-    #[wasm_bindgen(getter)]
-    pub fn nodes(&self) -> u32 {
-        self.nodes
+    /// Builds a cluster from a full world configuration in JSON (the `SimConfig` document a
+    /// scenario or a saved run carries); the error names the field that is wrong.
+    #[wasm_bindgen(js_name = fromConfigJson)]
+    pub fn from_config_json(json: &str) -> Result<Simulation, JsError> {
+        let de = &mut serde_json::Deserializer::from_str(json);
+        let config: SimConfig = serde_path_to_error::deserialize(de).map_err(|e| {
+            js(format!(
+                "invalid configuration at {}: {}",
+                e.path(),
+                e.inner()
+            ))
+        })?;
+        Self::build(config)
     }
 
-    /// The seed that reproduces this run, as a decimal string (a `u64` does not fit a JS number).
+    fn build(config: SimConfig) -> Result<Simulation, JsError> {
+        let sim = sim::Simulation::new(config).map_err(js)?;
+        let observer = Observer::new(sim.world());
+        Ok(Simulation {
+            sim,
+            observer,
+            revision: 0,
+        })
+    }
+
+    /// The seed that reproduces this run, as a decimal string (a `u64` does not fit a number).
     #[wasm_bindgen(getter)]
     pub fn seed(&self) -> String {
-        self.seed.to_string()
+        self.sim.world().config().seed.to_string()
     }
 
-    /// Server positions on a ring of radius 1 around the origin, as `[x0, y0, x1, y1, …]`,
-    /// starting at the top and going clockwise.
+    /// Number of servers (including crashed ones and ones removed from the configuration).
+    #[wasm_bindgen(getter)]
+    pub fn nodes(&self) -> u32 {
+        self.sim.world().servers().count() as u32
+    }
+
+    /// Virtual time now, in ms.
+    #[wasm_bindgen(getter, js_name = nowMs)]
+    pub fn now_ms(&self) -> f64 {
+        self.sim.now_ms() as f64
+    }
+
+    /// Steps taken so far (events plus commands).
+    #[wasm_bindgen(getter)]
+    pub fn steps(&self) -> f64 {
+        self.sim.steps() as f64
+    }
+
+    /// The configuration the world runs with (the `SimConfig` document).
+    pub fn config(&self) -> Result<JsValue, JsError> {
+        to_js(self.sim.world().config())
+    }
+
+    /// Server positions on a ring of radius 1 around the origin, `[x0, y0, x1, y1, …]`, in id
+    /// order, first at the top, clockwise.
     #[wasm_bindgen(js_name = ringLayout)]
     pub fn ring_layout(&self) -> Vec<f32> {
-        ring_layout(self.nodes)
+        ring_layout(self.nodes())
+    }
+
+    // ---- running ----------------------------------------------------------------------
+
+    /// Runs every event due within the next `ms` virtual milliseconds (0..=86 400 000; a
+    /// fraction is dropped).
+    pub fn advance(&mut self, ms: f64) -> Result<(), JsError> {
+        let ms = options::duration_ms(ms).map_err(js)?;
+        let deadline = self.sim.now_ms() + ms;
+        self.run_to(deadline);
+        Ok(())
+    }
+
+    fn run_to(&mut self, deadline: u64) {
+        let before = (self.sim.steps(), self.sim.now_ms());
+        let obs = &mut self.observer;
+        self.sim.run_until(deadline, |w| {
+            obs.observe(w);
+            false
+        });
+        self.touch(before);
+    }
+
+    fn touch(&mut self, before: (u64, u64)) {
+        if (self.sim.steps(), self.sim.now_ms()) != before {
+            self.revision += 1;
+        }
+    }
+
+    /// Takes exactly one step (the next event); `false` when nothing is scheduled.
+    #[wasm_bindgen(js_name = stepEvent)]
+    pub fn step_event(&mut self) -> bool {
+        let before = (self.sim.steps(), self.sim.now_ms());
+        let took = self.sim.step_event();
+        self.observer.observe(self.sim.world());
+        self.touch(before);
+        took
+    }
+
+    /// Goes back to just before the last step. Throws at the beginning of the run.
+    #[wasm_bindgen(js_name = stepBack)]
+    pub fn step_back(&mut self) -> Result<(), JsError> {
+        let before = (self.sim.steps(), self.sim.now_ms());
+        self.sim.step_back().map_err(js)?;
+        self.observer.rewound(self.sim.world());
+        self.touch(before);
+        Ok(())
+    }
+
+    /// Moves to virtual time `t_ms`, backwards (checkpoint + replay) or forwards.
+    pub fn seek(&mut self, t_ms: f64) -> Result<(), JsError> {
+        let t = options::time_ms(t_ms).map_err(js)?;
+        if t >= self.sim.now_ms() {
+            if t - self.sim.now_ms() > sim::MAX_ADVANCE_MS {
+                return Err(js(format!(
+                    "cannot move forward more than {} ms at once",
+                    sim::MAX_ADVANCE_MS
+                )));
+            }
+            self.run_to(t);
+            return Ok(());
+        }
+        let before = (self.sim.steps(), self.sim.now_ms());
+        self.sim.seek(t);
+        self.observer.rewound(self.sim.world());
+        self.touch(before);
+        Ok(())
+    }
+
+    /// Moves to the state right after step `step` (used to jump to a violation or a mark).
+    #[wasm_bindgen(js_name = seekStep)]
+    pub fn seek_step(&mut self, step: f64) -> Result<(), JsError> {
+        let step = options::step_number(step).map_err(js)?;
+        let before = (self.sim.steps(), self.sim.now_ms());
+        if step < self.sim.steps() {
+            self.sim.seek_step(step);
+            self.observer.rewound(self.sim.world());
+        } else {
+            while self.sim.steps() < step && self.sim.step_event() {
+                self.observer.observe(self.sim.world());
+            }
+        }
+        self.touch(before);
+        Ok(())
+    }
+
+    // ---- commands ---------------------------------------------------------------------
+
+    fn apply(&mut self, action: Action) -> Result<(), JsError> {
+        let before = (self.sim.steps(), self.sim.now_ms());
+        let forking = self.observer.timeline.horizon_ms > self.sim.now_ms()
+            || self.sim.command_log().len() as u64 > self.sim.world().commands_applied;
+        self.sim.apply(action.clone()).map_err(js)?;
+        if forking {
+            self.observer.forked(self.sim.world());
+        }
+        self.observer.observe(self.sim.world());
+        self.observer.command(self.sim.world(), &action);
+        self.touch(before);
+        Ok(())
+    }
+
+    fn server(&self, id: f64) -> Result<NodeId, JsError> {
+        options::server_id(id).map_err(js)
+    }
+
+    /// Crashes a server: it keeps only its disk (term, vote, log, snapshot).
+    pub fn crash(&mut self, id: f64) -> Result<(), JsError> {
+        let server = self.server(id)?;
+        self.apply(Action::Crash { server })
+    }
+
+    /// Restarts a crashed server from its disk (commit index and state machine start over).
+    pub fn restart(&mut self, id: f64) -> Result<(), JsError> {
+        let server = self.server(id)?;
+        self.apply(Action::Restart { server })
+    }
+
+    /// Pauses a server: no timers fire, messages to it are held.
+    pub fn pause(&mut self, id: f64) -> Result<(), JsError> {
+        let server = self.server(id)?;
+        self.apply(Action::Pause { server })
+    }
+
+    /// Resumes a paused server; held messages arrive now.
+    pub fn resume(&mut self, id: f64) -> Result<(), JsError> {
+        let server = self.server(id)?;
+        self.apply(Action::Resume { server })
+    }
+
+    /// Makes a server time out now and start an election (or a pre-vote round).
+    #[wasm_bindgen(js_name = timeoutNow)]
+    pub fn timeout_now(&mut self, id: f64) -> Result<(), JsError> {
+        let server = self.server(id)?;
+        self.apply(Action::FireTimer { server })
+    }
+
+    /// Makes a server campaign at once, skipping pre-vote.
+    pub fn campaign(&mut self, id: f64) -> Result<(), JsError> {
+        let server = self.server(id)?;
+        self.apply(Action::Campaign { server })
+    }
+
+    /// Asks the leader to hand leadership to `id` (thesis §3.10).
+    #[wasm_bindgen(js_name = transferLeadership)]
+    pub fn transfer_leadership(&mut self, id: f64) -> Result<(), JsError> {
+        let to = self.server(id)?;
+        self.apply(Action::TransferLeadership { to })
+    }
+
+    /// Adds a server through the leader; with no id, the smallest unused one. Returns its id.
+    #[wasm_bindgen(js_name = addServer)]
+    pub fn add_server(&mut self, id: Option<f64>) -> Result<u32, JsError> {
+        let server = match id {
+            Some(v) => self.server(v)?,
+            None => (1..=MAX_SERVERS)
+                .find(|i| self.sim.world().server(*i).is_none())
+                .ok_or_else(|| js(format!("the cluster already has {MAX_SERVERS} servers")))?,
+        };
+        self.apply(Action::AddServer { server })?;
+        Ok(server)
+    }
+
+    /// Removes a server from the configuration through the leader.
+    #[wasm_bindgen(js_name = removeServer)]
+    pub fn remove_server(&mut self, id: f64) -> Result<(), JsError> {
+        let server = self.server(id)?;
+        self.apply(Action::RemoveServer { server })
+    }
+
+    /// Compacts a server's log at its applied index.
+    pub fn snapshot(&mut self, id: f64) -> Result<(), JsError> {
+        let server = self.server(id)?;
+        self.apply(Action::Snapshot { server })
+    }
+
+    /// Splits the servers into groups, e.g. `[[1, 2], [3, 4, 5]]`.
+    pub fn partition(&mut self, groups: JsValue) -> Result<(), JsError> {
+        let raw: Vec<Vec<f64>> = serde_wasm_bindgen::from_value(groups)
+            .map_err(|e| js(format!("groups must be arrays of server ids: {e}")))?;
+        let groups = raw
+            .into_iter()
+            .map(|g| {
+                g.into_iter()
+                    .map(|v| options::server_id(v).map_err(js))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        self.apply(Action::Partition { groups })
+    }
+
+    /// Cuts the link `from → to` (both ways when `both`).
+    #[wasm_bindgen(js_name = cutLink)]
+    pub fn cut_link(&mut self, from: f64, to: f64, both: bool) -> Result<(), JsError> {
+        let (from, to) = (self.server(from)?, self.server(to)?);
+        self.apply(Action::CutLink { from, to, both })
+    }
+
+    /// Repairs the link `from → to` (both ways when `both`).
+    #[wasm_bindgen(js_name = repairLink)]
+    pub fn repair_link(&mut self, from: f64, to: f64, both: bool) -> Result<(), JsError> {
+        let (from, to) = (self.server(from)?, self.server(to)?);
+        self.apply(Action::RepairLink { from, to, both })
+    }
+
+    /// Removes every partition and cut.
+    pub fn heal(&mut self) -> Result<(), JsError> {
+        self.apply(Action::Heal)
+    }
+
+    /// Sets every link's behaviour (`NetworkOptions`; missing fields keep their value).
+    #[wasm_bindgen(js_name = setNetwork)]
+    pub fn set_network(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "NetworkOptions")] network: JsValue,
+    ) -> Result<(), JsError> {
+        let n: options::NetworkOptions = from_js("network options", network)?;
+        let link =
+            options::link_config(self.sim.world().network().default_link(), &n).map_err(js)?;
+        self.apply(Action::SetNetwork { link })
+    }
+
+    fn client_op(&mut self, client: f64, op: Operation, read_index: bool) -> Result<(), JsError> {
+        let client = options::client_id(client).map_err(js)?;
+        self.apply(Action::ClientOp {
+            client,
+            op,
+            read_index,
+        })
+    }
+
+    /// Client `client` writes `value` to `key` (through the log, exactly once).
+    #[wasm_bindgen(js_name = clientWrite)]
+    pub fn client_write(&mut self, client: f64, key: &str, value: &str) -> Result<(), JsError> {
+        let op = Operation::Put {
+            key: options::text("key", key).map_err(js)?,
+            value: options::text("value", value).map_err(js)?,
+        };
+        self.client_op(client, op, false)
+    }
+
+    /// Client `client` reads `key`, through the log or (with `readIndex`) by ReadIndex.
+    #[wasm_bindgen(js_name = clientRead)]
+    pub fn client_read(&mut self, client: f64, key: &str, read_index: bool) -> Result<(), JsError> {
+        let op = Operation::Get {
+            key: options::text("key", key).map_err(js)?,
+        };
+        self.client_op(client, op, read_index)
+    }
+
+    /// Client `client` sets `key` to `new` if it holds `expected` (`null`: if it is absent).
+    #[wasm_bindgen(js_name = clientCas)]
+    pub fn client_cas(
+        &mut self,
+        client: f64,
+        key: &str,
+        expected: Option<String>,
+        new: &str,
+    ) -> Result<(), JsError> {
+        let expected = expected
+            .map(|e| options::text("expected", &e))
+            .transpose()
+            .map_err(js)?;
+        let op = Operation::Cas {
+            key: options::text("key", key).map_err(js)?,
+            expected,
+            new: options::text("new", new).map_err(js)?,
+        };
+        self.client_op(client, op, false)
+    }
+
+    /// Client `client` appends `value` to `key`.
+    #[wasm_bindgen(js_name = clientAppend)]
+    pub fn client_append(&mut self, client: f64, key: &str, value: &str) -> Result<(), JsError> {
+        let op = Operation::Append {
+            key: options::text("key", key).map_err(js)?,
+            value: options::text("value", value).map_err(js)?,
+        };
+        self.client_op(client, op, false)
+    }
+
+    /// Switches the clients' random workload on or off.
+    #[wasm_bindgen(js_name = setWorkload)]
+    pub fn set_workload(&mut self, enabled: bool) -> Result<(), JsError> {
+        self.apply(Action::SetWorkload { enabled })
+    }
+
+    /// Switches the random fault generator on or off.
+    #[wasm_bindgen(js_name = setFaults)]
+    pub fn set_faults(&mut self, enabled: bool) -> Result<(), JsError> {
+        self.apply(Action::SetFaults { enabled })
+    }
+
+    fn message(&self, id: f64) -> Result<u64, JsError> {
+        options::message_id(id).map_err(js)
+    }
+
+    /// Adversary: delivers an in-flight message now.
+    #[wasm_bindgen(js_name = deliverMessage)]
+    pub fn deliver_message(&mut self, id: f64) -> Result<(), JsError> {
+        let message = self.message(id)?;
+        self.apply(Action::DeliverNow { message })
+    }
+
+    /// Adversary: drops an in-flight message.
+    #[wasm_bindgen(js_name = dropMessage)]
+    pub fn drop_message(&mut self, id: f64) -> Result<(), JsError> {
+        let message = self.message(id)?;
+        self.apply(Action::DropMessage { message })
+    }
+
+    /// Adversary: puts a second copy of an in-flight message on the wire.
+    #[wasm_bindgen(js_name = duplicateMessage)]
+    pub fn duplicate_message(&mut self, id: f64) -> Result<(), JsError> {
+        let message = self.message(id)?;
+        self.apply(Action::DuplicateMessage { message })
+    }
+
+    /// Adversary: holds an in-flight message until released.
+    #[wasm_bindgen(js_name = holdMessage)]
+    pub fn hold_message(&mut self, id: f64) -> Result<(), JsError> {
+        let message = self.message(id)?;
+        self.apply(Action::HoldMessage { message })
+    }
+
+    /// Adversary: releases a held message; it arrives now.
+    #[wasm_bindgen(js_name = releaseMessage)]
+    pub fn release_message(&mut self, id: f64) -> Result<(), JsError> {
+        let message = self.message(id)?;
+        self.apply(Action::ReleaseMessage { message })
+    }
+
+    /// Applies any command of the simulator given as its JSON-like object, e.g.
+    /// `{ type: 'cut_link', from: 1, to: 2, both: false }` (the scenario format).
+    #[wasm_bindgen(js_name = applyAction)]
+    pub fn apply_action(&mut self, action: JsValue) -> Result<(), JsError> {
+        let action: Action = from_js("action", action)?;
+        self.apply(action)
+    }
+
+    // ---- per-frame buffers -------------------------------------------------------------
+
+    fn extra(&self) -> frame::Extra {
+        frame::Extra {
+            horizon_ms: self.observer.timeline.horizon_ms,
+            feed_epoch: self.observer.epoch,
+            feed_last_id: self.observer.feed.back().map_or(0, |e| e.id),
+            timeline_version: self.observer.timeline_version,
+            revision: self.revision,
+        }
+    }
+
+    /// Global values (layout in `frame`'s docs; `GLOBAL_LEN` values).
+    #[wasm_bindgen(js_name = frameGlobal)]
+    pub fn frame_global(&self) -> Vec<f64> {
+        frame::global(self.sim.world(), &self.extra())
+    }
+
+    /// One row of `NODE_STRIDE` values per server, in id order.
+    #[wasm_bindgen(js_name = frameNodes)]
+    pub fn frame_nodes(&self) -> Vec<f64> {
+        frame::nodes(self.sim.world())
+    }
+
+    /// One row of `MESSAGE_STRIDE` values per message in flight.
+    #[wasm_bindgen(js_name = frameMessages)]
+    pub fn frame_messages(&self) -> Vec<f64> {
+        frame::messages(self.sim.world())
+    }
+
+    /// One row of `PROGRESS_STRIDE` values per follower of the current leader.
+    #[wasm_bindgen(js_name = frameProgress)]
+    pub fn frame_progress(&self) -> Vec<f64> {
+        frame::progress(self.sim.world())
+    }
+
+    /// Blocked directed links as `[from, to, …]` pairs (cuts and partitions).
+    #[wasm_bindgen(js_name = frameBlocked)]
+    pub fn frame_blocked(&self) -> Vec<u32> {
+        frame::blocked(self.sim.world())
+    }
+
+    /// Log cells for indices `from .. from + count` (1..=2000 cells), one row per server.
+    #[wasm_bindgen(js_name = logCells)]
+    pub fn log_cells(&self, from: f64, count: f64) -> Result<Vec<f64>, JsError> {
+        let from = options::step_number(from).map_err(js)?.max(1);
+        let count = options::count(count, MAX_CELLS).map_err(js)?;
+        Ok(frame::log_cells(self.sim.world(), from, count))
+    }
+
+    // ---- rich objects (on demand) -------------------------------------------------------
+
+    /// Everything about one server (inspector).
+    #[wasm_bindgen(js_name = serverDetails)]
+    pub fn server_details(&self, id: f64) -> Result<JsValue, JsError> {
+        let id = self.server(id)?;
+        let d = details::server(self.sim.world(), id)
+            .ok_or_else(|| js(format!("there is no server S{id}")))?;
+        to_js(&d)
+    }
+
+    /// Entries `from .. from + count` (at most 500) of a server's log, with labels and the
+    /// leader's "why not committed yet".
+    #[wasm_bindgen(js_name = logWindow, unchecked_return_type = "EntryDetail[]")]
+    pub fn log_window(&self, id: f64, from: f64, count: f64) -> Result<JsValue, JsError> {
+        let id = self.server(id)?;
+        let from = options::step_number(from).map_err(js)?;
+        let count = options::count(count, details::MAX_WINDOW).map_err(js)?;
+        let d = details::log_window(self.sim.world(), id, from, count)
+            .ok_or_else(|| js(format!("there is no server S{id}")))?;
+        to_js(&d)
+    }
+
+    /// All fields of a message in flight (inspector).
+    #[wasm_bindgen(js_name = messageDetails)]
+    pub fn message_details(&self, id: f64) -> Result<JsValue, JsError> {
+        let id = self.message(id)?;
+        let m = self.sim.world().network().get(id).map_err(js)?;
+        to_js(&details::message(m))
+    }
+
+    /// Every client with its pending operation, stats and last `recent` operations.
+    pub fn clients(&self, recent: f64) -> Result<JsValue, JsError> {
+        let recent = options::count(recent, 100).map_err(js)? as usize;
+        to_js(&details::clients(self.sim.world(), recent))
+    }
+
+    /// Every server's key-value contents.
+    #[wasm_bindgen(js_name = kvState)]
+    pub fn kv_state(&self) -> Result<JsValue, JsError> {
+        to_js(&details::kv(self.sim.world()))
+    }
+
+    /// Feed events with an id above `after` (at most `limit`, the newest), with the epoch:
+    /// when it differs from the page's, the page reloads the feed with `after = 0`.
+    #[wasm_bindgen(js_name = feedSince, unchecked_return_type = "FeedPage")]
+    pub fn feed_since(&self, after: f64, limit: f64) -> Result<JsValue, JsError> {
+        let after = options::message_id(after).map_err(js)?;
+        let limit = options::count(limit, observer::FEED_CAPACITY as u64).map_err(js)? as usize;
+        let feed = &self.observer.feed;
+        let newer: Vec<&observer::FeedEvent> = feed.iter().filter(|e| e.id > after).collect();
+        let events = &newer[newer.len().saturating_sub(limit)..];
+        #[derive(Serialize)]
+        struct Page<'a> {
+            epoch: u64,
+            events: &'a [&'a observer::FeedEvent],
+        }
+        to_js(&Page {
+            epoch: self.observer.epoch,
+            events,
+        })
+    }
+
+    /// Term bands and marks (elections, leaders, crashes, restarts, violations, commands).
+    #[wasm_bindgen(unchecked_return_type = "Timeline")]
+    pub fn timeline(&self) -> Result<JsValue, JsError> {
+        to_js(&self.observer.timeline)
+    }
+
+    /// Safety violations seen so far (property, step and time, servers, detail).
+    pub fn violations(&self) -> Result<JsValue, JsError> {
+        to_js(self.sim.world().violations())
+    }
+
+    /// Running totals (messages by kind, drops by reason, elections, crashes, …).
+    pub fn counters(&self) -> Result<JsValue, JsError> {
+        to_js(self.sim.world().counters())
+    }
+
+    /// Everything scheduled, soonest first (at most `limit`), for adversary mode.
+    #[wasm_bindgen(js_name = pendingEvents)]
+    pub fn pending_events(&self, limit: f64) -> Result<JsValue, JsError> {
+        let limit = options::count(limit, 10_000).map_err(js)? as usize;
+        let mut all = self.sim.world().pending_events();
+        all.truncate(limit);
+        to_js(&all)
+    }
+
+    /// The client history (operations in call order).
+    pub fn history(&self) -> Result<JsValue, JsError> {
+        to_js(self.sim.world().history())
+    }
+
+    /// Checks the client history for linearizability (a search: call it on demand).
+    #[wasm_bindgen(js_name = checkLinearizability)]
+    pub fn check_linearizability(&self) -> Result<JsValue, JsError> {
+        to_js(&self.sim.world().check_linearizability())
+    }
+
+    /// The last `limit` trace lines.
+    #[wasm_bindgen(js_name = traceTail)]
+    pub fn trace_tail(&self, limit: f64) -> Result<Vec<String>, JsError> {
+        let limit = options::count(limit, 100_000).map_err(js)? as usize;
+        let lines: Vec<&str> = self.sim.world().trace().lines().collect();
+        Ok(lines[lines.len().saturating_sub(limit)..]
+            .iter()
+            .map(|s| s.to_string())
+            .collect())
+    }
+
+    /// The hash of every trace line so far, as 16 hex digits (same seed + commands → same hash).
+    #[wasm_bindgen(js_name = traceHash)]
+    pub fn trace_hash(&self) -> String {
+        format!("{:016x}", self.sim.world().trace_hash())
+    }
+
+    /// Every accepted command with its step and time.
+    #[wasm_bindgen(js_name = commandLog)]
+    pub fn command_log(&self) -> Result<JsValue, JsError> {
+        to_js(self.sim.command_log())
     }
 }
 
@@ -80,30 +731,18 @@ pub fn ring_layout(n: u32) -> Vec<f32> {
         .collect()
 }
 
-/// Validates a seed handed in from JavaScript: a whole number in `0..=2^53`.
-fn seed_from_js(seed: f64) -> Result<u64, JsError> {
-    const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
-    if (0.0..=MAX_SAFE).contains(&seed) && seed.fract() == 0.0 {
-        Ok(seed as u64)
-    } else {
-        Err(JsError::new(&format!(
-            "a seed is a whole number from 0 to {MAX_SAFE}, not {seed}"
-        )))
-    }
-}
-
 #[cfg(target_arch = "wasm32")]
-fn draw_seed() -> Result<u64, JsError> {
+fn draw_seed() -> Result<u64, String> {
     let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| JsError::new(&format!("could not draw a random seed: {e}")))?;
-    Ok(u64::from_le_bytes(bytes))
+    getrandom::fill(&mut bytes).map_err(|e| format!("could not draw a random seed: {e}"))?;
+    // Keep drawn seeds below 2^53 so the page can show and re-enter them as plain numbers.
+    Ok(u64::from_le_bytes(bytes) >> 11)
 }
 
 /// Outside the browser there is no seed source below the facade; a fixed seed keeps native
 /// runs reproducible.
 #[cfg(not(target_arch = "wasm32"))]
-fn draw_seed() -> Result<u64, JsError> {
+fn draw_seed() -> Result<u64, String> {
     Ok(0)
 }
 

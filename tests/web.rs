@@ -2,39 +2,168 @@
 //! wasm-bindgen-test-runner). They check the facade behaves in a real browser as it does natively.
 #![cfg(target_arch = "wasm32")]
 
+use raftlab::wasm::frame::{GLOBAL_LEN, MESSAGE_STRIDE, NODE_STRIDE};
 use raftlab::wasm::{ring_layout, Simulation};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// A JS options object from JSON.
+fn opts(v: serde_json::Value) -> JsValue {
+    use serde::Serialize;
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap()
+}
+
+fn sim(servers: u32, seed: u64) -> Simulation {
+    Simulation::new(opts(
+        serde_json::json!({ "servers": servers, "seed": seed }),
+    ))
+    .expect("valid options")
+}
+
 #[wasm_bindgen_test]
 fn simulation_keeps_the_seed_it_was_given() {
-    let sim = Simulation::new(5, Some(42.0)).expect("5 servers are allowed");
-    assert_eq!(sim.nodes(), 5);
-    assert_eq!(sim.seed(), "42");
+    let s = sim(5, 42);
+    assert_eq!(s.nodes(), 5);
+    assert_eq!(s.seed(), "42");
+    let big = Simulation::new(opts(serde_json::json!({ "seed": "18446744073709551615" }))).unwrap();
+    assert_eq!(big.seed(), "18446744073709551615");
 }
 
 #[wasm_bindgen_test]
 fn simulation_without_seed_draws_one_from_the_browser() {
     // Two drawn 64-bit seeds colliding would mean getrandom is not wired to crypto.getRandomValues.
-    let a = Simulation::new(3, None).unwrap().seed();
-    let b = Simulation::new(3, None).unwrap().seed();
+    let a = Simulation::new(JsValue::UNDEFINED).unwrap().seed();
+    let b = Simulation::new(JsValue::UNDEFINED).unwrap().seed();
     assert_ne!(a, b);
 }
 
 #[wasm_bindgen_test]
 fn bad_cluster_sizes_and_seeds_are_errors_not_panics() {
-    assert!(Simulation::new(0, Some(1.0)).is_err());
-    assert!(Simulation::new(26, Some(1.0)).is_err());
-    assert!(Simulation::new(3, Some(f64::NAN)).is_err());
-    assert!(Simulation::new(3, Some(-1.0)).is_err());
-    assert!(Simulation::new(3, Some(0.5)).is_err());
+    for bad in [
+        serde_json::json!({ "servers": 0 }),
+        serde_json::json!({ "servers": 26 }),
+        serde_json::json!({ "seed": -1 }),
+        serde_json::json!({ "seed": 0.5 }),
+        serde_json::json!({ "seed": "abc" }),
+        serde_json::json!({ "sever": 3 }),
+        serde_json::json!({ "network": { "lossPercent": 150 } }),
+        serde_json::json!({ "heartbeatIntervalMs": 900 }),
+    ] {
+        assert!(
+            Simulation::new(opts(bad.clone())).is_err(),
+            "{bad} was accepted"
+        );
+    }
+    assert!(Simulation::new(JsValue::from_f64(f64::NAN)).is_err());
 }
 
 #[wasm_bindgen_test]
 fn ring_layout_matches_native_computation() {
-    let sim = Simulation::new(7, Some(1.0)).unwrap();
-    assert_eq!(sim.ring_layout(), ring_layout(7));
+    let s = sim(7, 1);
+    assert_eq!(s.ring_layout(), ring_layout(7));
+}
+
+#[wasm_bindgen_test]
+fn a_leader_is_elected_and_the_frame_buffers_have_their_strides() {
+    let mut s = sim(5, 7);
+    s.advance(3_000.0).unwrap();
+    let g = s.frame_global();
+    assert_eq!(g.len(), GLOBAL_LEN);
+    assert!(g[2] >= 1.0, "a leader after 3 s");
+    assert_eq!(g[0], 3_000.0);
+    assert_eq!(s.frame_nodes().len(), 5 * NODE_STRIDE);
+    assert_eq!(s.frame_messages().len() % MESSAGE_STRIDE, 0);
+    assert_eq!(s.log_cells(1.0, 10.0).unwrap().len(), 5 * 10 * 2);
+}
+
+#[wasm_bindgen_test]
+fn bad_arguments_are_exceptions_and_change_nothing() {
+    let mut s = sim(3, 1);
+    s.advance(500.0).unwrap();
+    let before = s.trace_hash();
+    assert!(s.advance(-1.0).is_err());
+    assert!(s.advance(f64::NAN).is_err());
+    assert!(s.advance(1e12).is_err());
+    assert!(s.seek(f64::INFINITY).is_err());
+    assert!(s.crash(0.0).is_err());
+    assert!(s.crash(1.5).is_err());
+    assert!(s.crash(9.0).is_err(), "no server S9 in a cluster of 3");
+    assert!(s.drop_message(-1.0).is_err());
+    assert!(s.drop_message(123_456.0).is_err());
+    assert!(s.log_cells(1.0, 0.0).is_err());
+    assert!(s.client_write(0.0, "k", "v").is_err());
+    assert!(s.client_write(1.0, "", "v").is_err());
+    assert!(s.server_details(25.0).is_err());
+    assert!(s.partition(JsValue::from_str("nope")).is_err());
+    assert!(s.restart(1.0).is_err(), "S1 is not crashed");
+    assert_eq!(s.trace_hash(), before);
+}
+
+#[wasm_bindgen_test]
+fn crashing_the_leader_elects_another_and_time_travel_is_deterministic() {
+    let mut s = sim(5, 3);
+    s.advance(2_000.0).unwrap();
+    let leader = s.frame_global()[2];
+    assert!(leader >= 1.0);
+    s.crash(leader).unwrap();
+    s.advance(3_000.0).unwrap();
+    let next = s.frame_global()[2];
+    assert!(
+        next >= 1.0 && next != leader,
+        "a new leader after the crash"
+    );
+    let at_5s = s.trace_hash();
+    s.seek(1_000.0).unwrap();
+    assert_eq!(s.now_ms(), 1_000.0);
+    s.seek(5_000.0).unwrap();
+    assert_eq!(
+        s.trace_hash(),
+        at_5s,
+        "replaying the same commands gives the same trace"
+    );
+    s.step_back().unwrap();
+    assert!(s.steps() > 0.0);
+}
+
+#[wasm_bindgen_test]
+fn a_client_write_reaches_every_state_machine_and_the_feed_says_so() {
+    let mut s = Simulation::new(opts(
+        serde_json::json!({ "servers": 3, "seed": 5, "clients": 1, "workload": false }),
+    ))
+    .unwrap();
+    s.advance(2_000.0).unwrap();
+    s.client_write(1.0, "color", "blue").unwrap();
+    s.advance(2_000.0).unwrap();
+    let kv: serde_json::Value = serde_wasm_bindgen::from_value(s.kv_state().unwrap()).unwrap();
+    let servers = kv.as_array().unwrap();
+    assert_eq!(servers.len(), 3);
+    for srv in servers {
+        assert!(
+            srv["kv"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p[0] == "color" && p[1] == "blue"),
+            "{srv}"
+        );
+    }
+    let feed: serde_json::Value =
+        serde_wasm_bindgen::from_value(s.feed_since(0.0, 500.0).unwrap()).unwrap();
+    let codes: Vec<&str> = feed["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"becameLeader"));
+    assert!(codes.contains(&"clientDone"));
+    assert!(codes.contains(&"command"));
+    let timeline: serde_json::Value =
+        serde_wasm_bindgen::from_value(s.timeline().unwrap()).unwrap();
+    assert!(!timeline["marks"].as_array().unwrap().is_empty());
 }
 
 #[path = "common/determinism.rs"]

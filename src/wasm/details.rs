@@ -1,0 +1,380 @@
+//! Rich, on-demand objects for inspectors and panels (they cross through serde-wasm-bindgen,
+//! only when the page asks: never per frame).
+
+use serde::Serialize;
+
+use super::frame::{entry_flags, retained_log, server_term};
+use crate::check::linearizability::HistoryOp;
+use crate::kv::SessionView;
+use crate::raft::{CommitStatus, Configuration, MessageBody, NodeId, ProgressState, Role};
+use crate::sim::view::entry_view;
+use crate::sim::{ClientView, InFlight, Status, World};
+
+/// Most entries one `logWindow` call returns.
+pub const MAX_WINDOW: u64 = 500;
+
+/// One log entry for the inspector and the log panel's labels.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryDetail {
+    /// Index.
+    pub index: u64,
+    /// Term.
+    pub term: u64,
+    /// `noop`, `config`, `command` or `session`.
+    pub kind: &'static str,
+    /// A short label, e.g. `s3#5 put k1=a`.
+    pub label: String,
+    /// Same client serial as an earlier entry: answered from the session, not applied again.
+    pub duplicate: bool,
+    /// Committed as far as this server knows.
+    pub committed: bool,
+    /// Why not committed yet (leader only; `None` when committed or unknown).
+    pub commit_status: Option<CommitStatus>,
+}
+
+/// One follower as the leader sees it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FollowerDetail {
+    /// Follower id.
+    pub id: NodeId,
+    /// Next index to send.
+    pub next_index: u64,
+    /// Highest index known replicated.
+    pub match_index: u64,
+    /// Flow-control state.
+    pub state: ProgressState,
+    /// Heard from it in the current check-quorum round.
+    pub recent_active: bool,
+}
+
+/// Everything about one server, for the inspector.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerDetail {
+    /// Id.
+    pub id: NodeId,
+    /// Running, paused or crashed.
+    pub status: Status,
+    /// Restarts so far.
+    pub incarnation: u64,
+    /// Role (`None` while crashed).
+    pub role: Option<Role>,
+    /// Current term.
+    pub term: u64,
+    /// Vote in the current term.
+    pub voted_for: Option<NodeId>,
+    /// Known leader.
+    pub leader: Option<NodeId>,
+    /// Commit index (volatile: 0 while crashed and after a restart until learned again).
+    pub commit_index: u64,
+    /// Last applied index.
+    pub last_applied: u64,
+    /// First retained index.
+    pub first_index: u64,
+    /// Last index.
+    pub last_index: u64,
+    /// Term of the last entry.
+    pub last_term: u64,
+    /// Snapshot the log starts from: (index, term).
+    pub snapshot: (u64, u64),
+    /// Election timer: when it was reset, when it fires, and its randomized length.
+    pub election_reset_at_ms: Option<u64>,
+    /// See `election_reset_at_ms`.
+    pub election_deadline_ms: Option<u64>,
+    /// See `election_reset_at_ms`.
+    pub election_timeout_ms: Option<u64>,
+    /// Leader: next heartbeat.
+    pub heartbeat_deadline_ms: Option<u64>,
+    /// Candidate: ballots received.
+    pub votes: Vec<(NodeId, bool)>,
+    /// Leader: per-follower progress.
+    pub followers: Vec<FollowerDetail>,
+    /// Configuration in use.
+    pub configuration: Option<Configuration>,
+    /// The last entries of its log (at most 12).
+    pub log_tail: Vec<EntryDetail>,
+    /// Key-value contents.
+    pub kv: Vec<(String, String)>,
+    /// Client sessions.
+    pub sessions: Vec<SessionView>,
+    /// Messages held while paused.
+    pub held: Vec<u64>,
+}
+
+/// Server details, or `None` for an unknown id.
+pub fn server(w: &World, id: NodeId) -> Option<ServerDetail> {
+    let v = w.server_view(id)?;
+    let s = w.server(id)?;
+    let followers = v
+        .progress
+        .iter()
+        .filter(|p| p.id != id)
+        .map(|p| FollowerDetail {
+            id: p.id,
+            next_index: p.progress.next_index,
+            match_index: p.progress.match_index,
+            state: p.progress.state,
+            recent_active: p.progress.recent_active,
+        })
+        .collect();
+    let last_index = v.log.last().map_or(v.snapshot.0, |e| e.index);
+    let tail_from = last_index.saturating_sub(11).max(v.snapshot.0 + 1);
+    Some(ServerDetail {
+        id,
+        status: v.status,
+        incarnation: v.incarnation,
+        role: v.role,
+        term: server_term(s),
+        voted_for: v.voted_for,
+        leader: v.leader,
+        commit_index: v.commit_index,
+        last_applied: v.last_applied,
+        first_index: v.snapshot.0 + 1,
+        last_index,
+        last_term: v.log.last().map_or(v.snapshot.1, |e| e.term),
+        snapshot: v.snapshot,
+        election_reset_at_ms: v.election_reset_at_ms,
+        election_deadline_ms: v.election_deadline_ms,
+        election_timeout_ms: v.election_timeout_ms,
+        heartbeat_deadline_ms: v.heartbeat_deadline_ms,
+        votes: v.votes,
+        followers,
+        configuration: v.configuration,
+        log_tail: log_window(w, id, tail_from, 12).unwrap_or_default(),
+        kv: v.kv,
+        sessions: v.sessions,
+        held: v.held,
+    })
+}
+
+/// Entries `from .. from + count` of a server's retained log (compacted or missing indices are
+/// left out), or `None` for an unknown id.
+pub fn log_window(w: &World, id: NodeId, from: u64, count: u64) -> Option<Vec<EntryDetail>> {
+    let s = w.server(id)?;
+    let (log, _) = retained_log(s);
+    let node = s.node();
+    let commit = node.map_or(0, |n| n.commit_index());
+    let leader = node.is_some_and(|n| n.role() == Role::Leader);
+    let first = log.first().map_or(u64::MAX, |e| e.index);
+    let end_index = from.saturating_add(count);
+    let end = (end_index.saturating_sub(first) as usize).min(log.len());
+    let flags = entry_flags(&log[..end]);
+    let start = (from.saturating_sub(first) as usize).min(end);
+    let out = log[start..end]
+        .iter()
+        .zip(&flags[start..end])
+        .map(|(e, &f)| {
+            let committed = e.index <= commit;
+            let commit_status = match node {
+                Some(n) if leader && !committed => Some(n.commit_status(e.index)),
+                _ => None,
+            };
+            EntryDetail {
+                index: e.index,
+                term: e.term,
+                kind: entry_kind(f),
+                label: entry_view(e).summary,
+                duplicate: f & super::frame::cell::DUPLICATE != 0,
+                committed,
+                commit_status,
+            }
+        })
+        .collect();
+    Some(out)
+}
+
+fn entry_kind(flags: u32) -> &'static str {
+    use super::frame::cell;
+    if flags & cell::NOOP != 0 {
+        "noop"
+    } else if flags & cell::CONFIG != 0 {
+        "config"
+    } else if flags & cell::COMMAND != 0 {
+        "command"
+    } else {
+        "session"
+    }
+}
+
+/// A message in flight, for the inspector.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageDetail {
+    /// Id.
+    pub id: u64,
+    /// Kind name.
+    pub kind: crate::raft::MessageKind,
+    /// Sender.
+    pub from: NodeId,
+    /// Recipient.
+    pub to: NodeId,
+    /// Sender's term.
+    pub term: u64,
+    /// When sent.
+    pub sent_ms: u64,
+    /// When due (`None` while held).
+    pub deliver_ms: Option<u64>,
+    /// A duplicated copy.
+    pub duplicate: bool,
+    /// The RPC's fields, by name (entries summarised, snapshot data left out).
+    pub fields: Vec<(&'static str, serde_json::Value)>,
+}
+
+/// Message details.
+pub fn message(m: &InFlight) -> MessageDetail {
+    MessageDetail {
+        id: m.id,
+        kind: m.kind,
+        from: m.from,
+        to: m.to,
+        term: m.message.term,
+        sent_ms: m.sent_ms,
+        deliver_ms: m.deliver_ms,
+        duplicate: m.duplicate,
+        fields: message_fields(&m.message.body),
+    }
+}
+
+fn json<T: Serialize>(v: T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+}
+
+fn message_fields(body: &MessageBody) -> Vec<(&'static str, serde_json::Value)> {
+    use MessageBody as B;
+    match body {
+        B::RequestVote {
+            pre_vote,
+            leader_transfer,
+            last_log_index,
+            last_log_term,
+        } => vec![
+            ("preVote", json(pre_vote)),
+            ("leaderTransfer", json(leader_transfer)),
+            ("lastLogIndex", json(last_log_index)),
+            ("lastLogTerm", json(last_log_term)),
+        ],
+        B::RequestVoteResponse {
+            pre_vote,
+            granted,
+            reject_reason,
+        } => {
+            vec![
+                ("preVote", json(pre_vote)),
+                ("granted", json(granted)),
+                ("rejectReason", json(reject_reason)),
+            ]
+        }
+        B::AppendEntries {
+            prev_log_index,
+            prev_log_term,
+            entries,
+            leader_commit,
+            read_seq,
+        } => vec![
+            ("prevLogIndex", json(prev_log_index)),
+            ("prevLogTerm", json(prev_log_term)),
+            (
+                "entries",
+                json(
+                    entries
+                        .iter()
+                        .map(|e| format!("{}/t{} {}", e.index, e.term, entry_view(e).summary))
+                        .collect::<Vec<_>>(),
+                ),
+            ),
+            ("leaderCommit", json(leader_commit)),
+            ("readSeq", json(read_seq)),
+        ],
+        B::AppendEntriesResponse {
+            success,
+            match_index,
+            reject,
+            read_seq,
+        } => vec![
+            ("success", json(success)),
+            ("matchIndex", json(match_index)),
+            ("reject", json(reject)),
+            ("readSeq", json(read_seq)),
+        ],
+        B::InstallSnapshot { snapshot } => vec![
+            ("lastIncludedIndex", json(snapshot.last_included_index)),
+            ("lastIncludedTerm", json(snapshot.last_included_term)),
+            ("configuration", json(&snapshot.configuration)),
+            ("dataBytes", json(snapshot.data.len())),
+        ],
+        B::InstallSnapshotResponse { match_index } => vec![("matchIndex", json(match_index))],
+        B::TimeoutNow => Vec::new(),
+        B::ReadIndex { ctx } => vec![("ctx", json(ctx))],
+        B::ReadIndexResponse { ctx, index } => vec![("ctx", json(ctx)), ("index", json(index))],
+        B::TransferLeader { target } => vec![("target", json(target))],
+    }
+}
+
+/// One client with its recent operations.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientDetail {
+    /// The client.
+    #[serde(flatten)]
+    pub view: ClientView,
+    /// Its most recent operations, newest last.
+    pub recent: Vec<HistoryOp>,
+}
+
+/// Every client with its last `recent` operations.
+pub fn clients(w: &World, recent: usize) -> Vec<ClientDetail> {
+    let ids: Vec<u32> = w.clients().map(|c| c.id).collect();
+    ids.into_iter()
+        .filter_map(|id| {
+            let view = w.client_view(id)?;
+            let mut ops: Vec<HistoryOp> = w
+                .history()
+                .iter()
+                .rev()
+                .filter(|h| h.client == id)
+                .take(recent)
+                .cloned()
+                .collect();
+            ops.reverse();
+            Some(ClientDetail { view, recent: ops })
+        })
+        .collect()
+}
+
+/// One server's key-value state, for the KV panel.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KvDetail {
+    /// The server.
+    pub server: NodeId,
+    /// Running, paused or crashed.
+    pub status: Status,
+    /// Applied through.
+    pub last_applied: u64,
+    /// Contents, by key.
+    pub kv: Vec<(String, String)>,
+}
+
+/// Every server's key-value state.
+pub fn kv(w: &World) -> Vec<KvDetail> {
+    w.servers()
+        .map(|s| {
+            let crashed = s.status() == Status::Crashed;
+            KvDetail {
+                server: s.id,
+                status: s.status(),
+                last_applied: if crashed { 0 } else { s.kv().last_applied() },
+                kv: if crashed {
+                    Vec::new()
+                } else {
+                    s.kv()
+                        .entries()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect()
+                },
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,350 @@
+//! What the page may ask for when it builds a cluster, and the checks on every number that
+//! crosses the boundary. Pure Rust (no `JsError`), so it is unit-tested natively.
+
+use serde::Deserialize;
+
+use crate::raft::{NodeId, MAX_SERVERS};
+use crate::sim::{LinkConfig, SimConfig, MAX_ADVANCE_MS};
+
+/// The largest integer a JavaScript number holds exactly (2^53 - 1).
+pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// Options of `new Simulation(options)`. Every field is optional; unknown fields are errors, so
+/// a typo (`{ sever: 5 }`) is reported instead of silently ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Options {
+    /// Number of servers, 1..=25 (default 3).
+    pub servers: Option<u32>,
+    /// The seed: a whole number or a decimal string (for seeds above 2^53). None: drawn.
+    pub seed: Option<SeedInput>,
+    /// Smallest randomized election timeout.
+    pub election_timeout_ms_min: Option<u64>,
+    /// Largest randomized election timeout (exclusive).
+    pub election_timeout_ms_max: Option<u64>,
+    /// Leader heartbeat interval.
+    pub heartbeat_interval_ms: Option<u64>,
+    /// Pre-vote (thesis §9.6).
+    pub pre_vote: Option<bool>,
+    /// Check-quorum (thesis §6.2).
+    pub check_quorum: Option<bool>,
+    /// Network behaviour of every link.
+    pub network: Option<NetworkOptions>,
+    /// Number of clients (0..=64).
+    pub clients: Option<u32>,
+    /// Whether the clients issue random operations on their own.
+    pub workload: Option<bool>,
+    /// When the clients start (register their sessions); lets a leader be elected first.
+    pub clients_start_ms: Option<u64>,
+    /// Whether the random fault generator runs.
+    pub faults: Option<bool>,
+    /// Compact a log automatically past this many retained entries (0: never).
+    pub auto_compact_entries: Option<u64>,
+    /// Run the safety checker after every event (default true).
+    pub check_safety: Option<bool>,
+    /// Deliberate bugs for teaching.
+    pub bugs: Option<BugOptions>,
+}
+
+/// A seed as JavaScript may give it.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum SeedInput {
+    /// A number (must be a whole number in 0..=2^53-1).
+    Number(f64),
+    /// A decimal string (any u64).
+    Text(String),
+}
+
+/// Link behaviour in page-friendly units (percentages instead of parts per million).
+#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct NetworkOptions {
+    /// Smallest one-way latency.
+    pub latency_ms_min: Option<u64>,
+    /// Largest one-way latency.
+    pub latency_ms_max: Option<u64>,
+    /// Loss, 0..=100 %.
+    pub loss_percent: Option<f64>,
+    /// Duplication, 0..=100 %.
+    pub duplicate_percent: Option<f64>,
+    /// Extra-delay probability, 0..=100 %.
+    pub reorder_percent: Option<f64>,
+    /// Largest extra delay.
+    pub reorder_delay_ms_max: Option<u64>,
+}
+
+/// The deliberate-bug switches of the core, camelCased.
+#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct BugOptions {
+    /// Commit old-term entries by counting replicas (breaks Figure 8).
+    #[serde(default)]
+    pub skip_figure8_rule: bool,
+    /// Grant votes without the up-to-date log check.
+    #[serde(default)]
+    pub skip_vote_log_check: bool,
+    /// Forget the vote on restart.
+    #[serde(default)]
+    pub forget_vote_on_restart: bool,
+    /// Keep the commit index across a crash.
+    #[serde(default)]
+    pub keep_commit_across_crash: bool,
+}
+
+/// Builds the world's configuration; `drawn_seed` is used when the options name none.
+pub fn build_config(
+    opts: &Options,
+    drawn_seed: impl FnOnce() -> Result<u64, String>,
+) -> Result<SimConfig, String> {
+    let seed = match &opts.seed {
+        Some(s) => parse_seed(s)?,
+        None => drawn_seed()?,
+    };
+    let mut c = SimConfig {
+        seed,
+        ..SimConfig::default()
+    };
+    if let Some(n) = opts.servers {
+        if n == 0 || n > MAX_SERVERS {
+            return Err(format!("a cluster has 1 to {MAX_SERVERS} servers, not {n}"));
+        }
+        c.servers = n;
+    }
+    set(
+        &mut c.raft.election_timeout_ms_min,
+        opts.election_timeout_ms_min,
+    );
+    set(
+        &mut c.raft.election_timeout_ms_max,
+        opts.election_timeout_ms_max,
+    );
+    set(
+        &mut c.raft.heartbeat_interval_ms,
+        opts.heartbeat_interval_ms,
+    );
+    set(&mut c.raft.pre_vote, opts.pre_vote);
+    set(&mut c.raft.check_quorum, opts.check_quorum);
+    if let Some(b) = opts.bugs {
+        c.raft.bugs.skip_figure8_rule = b.skip_figure8_rule;
+        c.raft.bugs.skip_vote_log_check = b.skip_vote_log_check;
+        c.raft.bugs.forget_vote_on_restart = b.forget_vote_on_restart;
+        c.raft.bugs.keep_commit_across_crash = b.keep_commit_across_crash;
+    }
+    if let Some(n) = &opts.network {
+        c.link = link_config(c.link, n)?;
+    }
+    set(&mut c.workload.clients, opts.clients);
+    set(&mut c.workload.enabled, opts.workload);
+    set(&mut c.workload.start_ms, opts.clients_start_ms);
+    set(&mut c.faults.enabled, opts.faults);
+    set(&mut c.auto_compact_entries, opts.auto_compact_entries);
+    set(&mut c.check_safety, opts.check_safety);
+    c.validate().map_err(|e| e.to_string())?;
+    Ok(c)
+}
+
+fn set<T>(slot: &mut T, value: Option<T>) {
+    if let Some(v) = value {
+        *slot = v;
+    }
+}
+
+/// Applies page-level network options on top of `base`.
+pub fn link_config(base: LinkConfig, n: &NetworkOptions) -> Result<LinkConfig, String> {
+    let mut l = base;
+    set(&mut l.latency_ms_min, n.latency_ms_min);
+    set(&mut l.latency_ms_max, n.latency_ms_max);
+    set(&mut l.reorder_delay_ms_max, n.reorder_delay_ms_max);
+    if let Some(p) = n.loss_percent {
+        l.loss_ppm = percent_to_ppm("lossPercent", p)?;
+    }
+    if let Some(p) = n.duplicate_percent {
+        l.duplicate_ppm = percent_to_ppm("duplicatePercent", p)?;
+    }
+    if let Some(p) = n.reorder_percent {
+        l.reorder_ppm = percent_to_ppm("reorderPercent", p)?;
+    }
+    l.validate().map_err(|e| e.to_string())?;
+    Ok(l)
+}
+
+/// 0..=100 % as parts per million.
+pub fn percent_to_ppm(name: &str, p: f64) -> Result<u32, String> {
+    if !(0.0..=100.0).contains(&p) {
+        return Err(format!(
+            "{name} must be a percentage from 0 to 100, not {p}"
+        ));
+    }
+    Ok((p * 10_000.0).round() as u32)
+}
+
+/// A seed from JavaScript: a whole number in 0..=2^53-1, or a decimal string of any u64.
+pub fn parse_seed(s: &SeedInput) -> Result<u64, String> {
+    match s {
+        SeedInput::Number(n) => whole_number(*n, MAX_SAFE_INTEGER)
+            .map_err(|_| format!("a seed is a whole number from 0 to {MAX_SAFE_INTEGER}, not {n}")),
+        SeedInput::Text(t) => t
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| format!("a seed is a whole number from 0 to {}, not {t:?}", u64::MAX)),
+    }
+}
+
+/// A finite, non-negative whole number no larger than `max`.
+fn whole_number(v: f64, max: f64) -> Result<u64, ()> {
+    if v.is_finite() && (0.0..=max).contains(&v) && v.fract() == 0.0 {
+        Ok(v as u64)
+    } else {
+        Err(())
+    }
+}
+
+/// A server id from JavaScript: a whole number 1..=25.
+pub fn server_id(v: f64) -> Result<NodeId, String> {
+    match whole_number(v, f64::from(MAX_SERVERS)) {
+        Ok(id) if id >= 1 => Ok(id as NodeId),
+        _ => Err(format!(
+            "a server id is a whole number from 1 to {MAX_SERVERS}, not {v}"
+        )),
+    }
+}
+
+/// A client id from JavaScript: a whole number 1..=64.
+pub fn client_id(v: f64) -> Result<u32, String> {
+    match whole_number(v, 64.0) {
+        Ok(id) if id >= 1 => Ok(id as u32),
+        _ => Err(format!(
+            "a client id is a whole number from 1 to 64, not {v}"
+        )),
+    }
+}
+
+/// A message id from JavaScript.
+pub fn message_id(v: f64) -> Result<u64, String> {
+    whole_number(v, MAX_SAFE_INTEGER)
+        .map_err(|_| format!("a message id is a whole number, not {v}"))
+}
+
+/// A step count from JavaScript.
+pub fn step_number(v: f64) -> Result<u64, String> {
+    whole_number(v, MAX_SAFE_INTEGER)
+        .map_err(|_| format!("a step is a whole number from 0, not {v}"))
+}
+
+/// A duration to advance by: finite, 0..=one day; a fraction is dropped (the world's clock
+/// counts whole milliseconds; the page's loop carries the remainder).
+pub fn duration_ms(v: f64) -> Result<u64, String> {
+    let max = MAX_ADVANCE_MS as f64;
+    if v.is_finite() && (0.0..=max).contains(&v) {
+        Ok(v.floor() as u64)
+    } else {
+        Err(format!("a duration is 0 to {MAX_ADVANCE_MS} ms, not {v}"))
+    }
+}
+
+/// A point in virtual time: finite and non-negative (fractions dropped).
+pub fn time_ms(v: f64) -> Result<u64, String> {
+    if v.is_finite() && (0.0..=MAX_SAFE_INTEGER).contains(&v) {
+        Ok(v.floor() as u64)
+    } else {
+        Err(format!(
+            "a time is a number of milliseconds from 0, not {v}"
+        ))
+    }
+}
+
+/// A window length for log reads: 1..=`max`.
+pub fn count(v: f64, max: u64) -> Result<u64, String> {
+    match whole_number(v, max as f64) {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!(
+            "a count is a whole number from 1 to {max}, not {v}"
+        )),
+    }
+}
+
+/// A key or value typed by a user: non-empty, at most 64 characters, no control characters.
+pub fn text(name: &str, s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if s.is_empty() || s.chars().count() > 64 || s.chars().any(char::is_control) {
+        return Err(format!("{name} must be 1 to 64 printable characters"));
+    }
+    Ok(s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeds_accept_safe_numbers_and_decimal_strings_only() {
+        assert_eq!(parse_seed(&SeedInput::Number(42.0)), Ok(42));
+        assert_eq!(
+            parse_seed(&SeedInput::Text("18446744073709551615".into())),
+            Ok(u64::MAX)
+        );
+        for bad in [-1.0, 0.5, f64::NAN, f64::INFINITY, 1e300] {
+            assert!(parse_seed(&SeedInput::Number(bad)).is_err(), "{bad}");
+        }
+        assert!(parse_seed(&SeedInput::Text("abc".into())).is_err());
+        assert!(parse_seed(&SeedInput::Text("-3".into())).is_err());
+    }
+
+    #[test]
+    fn ids_times_and_counts_are_checked() {
+        assert_eq!(server_id(3.0), Ok(3));
+        for bad in [0.0, 26.0, -1.0, 1.5, f64::NAN] {
+            assert!(server_id(bad).is_err(), "{bad}");
+        }
+        assert_eq!(duration_ms(16.7), Ok(16));
+        assert!(duration_ms(-1.0).is_err());
+        assert!(duration_ms(f64::NAN).is_err());
+        assert!(duration_ms(1e12).is_err());
+        assert!(time_ms(f64::INFINITY).is_err());
+        assert!(count(0.0, 10).is_err());
+        assert_eq!(count(10.0, 10), Ok(10));
+        assert!(text("key", "  ").is_err());
+        assert_eq!(text("key", " k1 "), Ok("k1".into()));
+    }
+
+    #[test]
+    fn options_build_a_valid_config_or_say_what_is_wrong() {
+        let opts = Options {
+            servers: Some(5),
+            seed: Some(SeedInput::Number(7.0)),
+            ..Options::default()
+        };
+        let c = build_config(&opts, || Ok(1)).unwrap();
+        assert_eq!((c.servers, c.seed), (5, 7));
+        let drawn = build_config(&Options::default(), || Ok(99)).unwrap();
+        assert_eq!(drawn.seed, 99);
+        let too_many = Options {
+            servers: Some(99),
+            ..Options::default()
+        };
+        assert!(build_config(&too_many, || Ok(1))
+            .unwrap_err()
+            .contains("1 to 25 servers, not 99"));
+        let slow = Options {
+            heartbeat_interval_ms: Some(500),
+            ..Options::default()
+        };
+        assert!(build_config(&slow, || Ok(1))
+            .unwrap_err()
+            .contains("heartbeat"));
+        let lossy = NetworkOptions {
+            loss_percent: Some(150.0),
+            ..NetworkOptions::default()
+        };
+        assert!(link_config(LinkConfig::default(), &lossy).is_err());
+        let ok = NetworkOptions {
+            loss_percent: Some(12.5),
+            ..NetworkOptions::default()
+        };
+        assert_eq!(
+            link_config(LinkConfig::default(), &ok).unwrap().loss_ppm,
+            125_000
+        );
+    }
+}
