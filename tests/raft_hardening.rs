@@ -225,6 +225,11 @@ fn malformed_snapshot_is_ignored() {
         (5, 0, Configuration::with_voters(&[1, 2, 3])),
         (u64::MAX, 1, Configuration::with_voters(&[1, 2, 3])),
         (3, 9, Configuration::with_voters(&[1, 2, 3])),
+        (
+            5,
+            1,
+            Configuration::with_voters(&(1..=30).collect::<Vec<_>>()),
+        ),
     ];
     for (index, term, configuration) in bad {
         let mut n = follower(2);

@@ -3,6 +3,7 @@
 //! `replication.rs`, `read_index.rs`, `transfer.rs`, `snapshot.rs`, `reconfig.rs`).
 
 use std::collections::BTreeMap;
+use std::ops::Bound::{Excluded, Unbounded};
 
 use rand_core::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -378,6 +379,22 @@ impl Node {
             term: self.current_term,
             leader: self.leader_id,
         });
+    }
+
+    /// Calls `f` for every peer the leader tracks, in id order, without holding a borrow of
+    /// the progress map across the call (so `f` may send). No allocation: this runs for every
+    /// proposal and commit. Peers removed meanwhile are skipped; the walk ends if `f` makes
+    /// this server step down (which clears the map).
+    pub(super) fn for_each_peer(&mut self, mut f: impl FnMut(&mut Node, NodeId)) {
+        let mut cursor = self.progress.keys().next().copied();
+        while let Some(id) = cursor {
+            f(self, id);
+            cursor = self
+                .progress
+                .range((Excluded(id), Unbounded))
+                .next()
+                .map(|(&k, _)| k);
+        }
     }
 
     // ---- messages ----

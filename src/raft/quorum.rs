@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::membership::MAX_SERVERS;
 use super::message::NodeId;
 
 /// The smallest majority of `n` voters.
@@ -13,13 +14,27 @@ pub fn majority(n: usize) -> usize {
 
 /// The largest value that at least a majority of `voters` have reached, where `value_of`
 /// gives each voter's value (e.g. match index, or acknowledged read round). 0 for no voters.
+///
+/// Runs on every acknowledgement, so it neither allocates (configurations hold at most
+/// [`MAX_SERVERS`] voters; a larger slice falls back to the heap) nor fully sorts (a selection
+/// of the majority-th largest value suffices).
 pub fn quorum_value(voters: &[NodeId], value_of: impl Fn(NodeId) -> u64) -> u64 {
     if voters.is_empty() {
         return 0;
     }
-    let mut values: Vec<u64> = voters.iter().map(|&v| value_of(v)).collect();
-    values.sort_unstable_by(|a, b| b.cmp(a));
-    values[majority(voters.len()) - 1]
+    let mut stack = [0u64; MAX_SERVERS as usize];
+    let mut heap = Vec::new();
+    let values: &mut [u64] = if voters.len() <= stack.len() {
+        &mut stack[..voters.len()]
+    } else {
+        heap.resize(voters.len(), 0);
+        &mut heap
+    };
+    for (slot, &v) in values.iter_mut().zip(voters) {
+        *slot = value_of(v);
+    }
+    let k = majority(voters.len()) - 1;
+    *values.select_nth_unstable_by(k, |a, b| b.cmp(a)).1
 }
 
 /// The state of an election.

@@ -122,6 +122,9 @@ impl Node {
             self.become_follower(self.current_term, None);
             return;
         }
+        if self.configuration.catching_up.is_empty() {
+            return; // The common case: nothing to promote, nothing to copy.
+        }
         let catching_up = self.configuration.catching_up.clone();
         for l in catching_up {
             self.maybe_promote_learner(l);

@@ -81,10 +81,9 @@ impl Node {
     /// Sends new entries (or, with `allow_empty`, at least the commit index) to every peer
     /// that flow control lets through.
     pub(super) fn broadcast_append(&mut self, allow_empty: bool) {
-        let peers: Vec<NodeId> = self.progress.keys().copied().collect();
-        for to in peers {
-            self.maybe_send_append(to, allow_empty);
-        }
+        self.for_each_peer(|node, to| {
+            node.maybe_send_append(to, allow_empty);
+        });
     }
 
     /// Sends one AppendEntries from the peer's next_index, or a snapshot if that entry was
@@ -139,10 +138,7 @@ impl Node {
     /// match point is unknown (at most one probe per heartbeat interval) and detects lost
     /// entries of streaming followers.
     pub(super) fn broadcast_heartbeat(&mut self) {
-        let peers: Vec<NodeId> = self.progress.keys().copied().collect();
-        for to in peers {
-            self.send_heartbeat(to);
-        }
+        self.for_each_peer(Node::send_heartbeat);
     }
 
     pub(super) fn send_heartbeat(&mut self, to: NodeId) {

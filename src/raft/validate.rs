@@ -6,7 +6,7 @@
 //! the protocol code can rely on its invariants (`assert!` there means a bug in raftlab, never
 //! a bad input). Checks are cheap: O(entries) for AppendEntries, O(1) otherwise.
 
-use super::membership::MAX_SERVERS;
+use super::membership::{Configuration, MAX_SERVERS};
 use super::message::{Entry, Message, MessageBody, NodeId, Snapshot};
 use super::node::Node;
 
@@ -70,9 +70,9 @@ fn valid_entries(prev_index: u64, prev_term: u64, entries: &[Entry], term: u64) 
             return false;
         }
         if e.config()
-            .is_some_and(|c| c.configuration.voters.is_empty())
+            .is_some_and(|c| !valid_configuration(&c.configuration))
         {
-            return false; // A configuration always keeps a voter (MembershipError::LastVoter).
+            return false;
         }
         expected_term_floor = e.term;
     }
@@ -86,5 +86,15 @@ fn valid_snapshot(s: &Snapshot, term: u64) -> bool {
     term > 0
         && index <= MAX_TERM_OR_INDEX
         && s.last_included_term <= term
-        && (index == 0 || (s.last_included_term > 0 && !s.configuration.voters.is_empty()))
+        && (index == 0 || (s.last_included_term > 0 && valid_configuration(&s.configuration)))
+}
+
+/// What `Configuration::apply` can produce (thesis §4.1): at least one voter (no change
+/// removes the last, `MembershipError::LastVoter`), at most [`MAX_SERVERS`] members, valid
+/// ids.
+fn valid_configuration(c: &Configuration) -> bool {
+    let members = c.voters.len() + c.learners.len();
+    !c.voters.is_empty()
+        && members <= MAX_SERVERS as usize
+        && c.members().all(|id| id != 0 && id <= MAX_SERVERS)
 }
