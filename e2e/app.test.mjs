@@ -96,6 +96,32 @@ test('isolating the leader from its menu cuts its links; the rest elect a leader
   await page.close();
 });
 
+test('a deliberate bug trips the safety badge, which explains it, pauses and jumps to the event', async () => {
+  const { page, problems } = await openPage(browser.context, `${server.url}?seed=5&speed=5&bug=keepcommit&workload=1`);
+  assert.match(await page.textContent('#bug-tag'), /commit index across a crash/);
+  await waitForLeader(page);
+  for (let round = 0; round < 12 && (await global(page)).violations === 0; round++) {
+    await page.waitForTimeout(500);
+    const f = await page.evaluate(() => window.raftlab.frame().nodes.find((n) => n.role === 'follower' && n.status === 'running'));
+    if (!f) continue;
+    const p = await page.evaluate((id) => window.raftlab.serverPoint(id), f.id);
+    await page.mouse.click(p.x, p.y);
+    await page.click('#server-menu button[data-action="crash"]');
+    await page.mouse.click(p.x, p.y);
+    await page.click('#server-menu button[data-action="restart"]');
+    if (!(await page.evaluate(() => window.raftlab.playing()))) break;
+  }
+  await page.waitForFunction(() => document.getElementById('safety').classList.contains('bad'), null, { timeout: WAIT_MS });
+  await page.waitForFunction(() => !window.raftlab.playing(), null, { timeout: WAIT_MS });
+  assert.equal(await page.isVisible('#safety-detail'), true);
+  assert.match(await page.textContent('#safety-text'), /was violated at step \d+/);
+  const step = Number((await page.textContent('#safety-text')).match(/step (\d+)/)[1]);
+  await page.click('#safety-jump');
+  assert.equal((await global(page)).steps, step);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('pause stops virtual time and play resumes it', async () => {
   const { page, problems } = await openPage(browser.context, `${server.url}?seed=5&speed=1`);
   await page.waitForFunction(() => window.raftlab.frame().global.nowMs > 50, null, { timeout: WAIT_MS });

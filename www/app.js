@@ -44,7 +44,7 @@ export function main() {
 function buildSimulation(values, seed) {
   return new raftlab.Simulation({
     servers: values.nodes, seed: seed ?? undefined, clients: CLIENTS, clientsStartMs: CLIENTS_START_MS,
-    workload: values.workload, preVote: values.preVote,
+    workload: values.workload, preVote: values.preVote, bugs: values.bugs ?? undefined,
   });
 }
 
@@ -54,7 +54,7 @@ function createApp(values, reducedMotion) {
     frame: null, selected: null, selectedMessage: null, selectedCell: null, menuFor: null,
     follow: true, scrollFirst: 1, lastLogKey: '', panelsAt: 0, panelsRevision: -1,
     feedEpoch: -1, feedLastId: 0, feed: [], attempts: new Map(), timeline: null, timelineVersion: -1,
-    announcedAt: 0, geometry: { points: [], ids: [], r: 20, messages: [] }, inspector: null,
+    announcedAt: 0, violationsSeen: 0, geometry: { points: [], ids: [], r: 20, messages: [] }, inspector: null,
   };
   const notice = $('notice');
   const status = $('status');
@@ -131,7 +131,7 @@ function createApp(values, reducedMotion) {
       if (!next) return;
       sim.free();
       sim = next;
-      Object.assign(st, { selected: null, selectedMessage: null, selectedCell: null, inspector: null, feedEpoch: -1, feedLastId: 0, feed: [], timelineVersion: -1, panelsRevision: -1, follow: true });
+      Object.assign(st, { violationsSeen: 0, selected: null, selectedMessage: null, selectedCell: null, inspector: null, feedEpoch: -1, feedLastId: 0, feed: [], timelineVersion: -1, panelsRevision: -1, follow: true });
       st.attempts.clear();
       app.closeMenu();
       notice.hidden = true;
@@ -147,6 +147,11 @@ function createApp(values, reducedMotion) {
       notice.textContent = errs.map((e) => t(e.key, e.params)).join(' ') + ' ' + t('error.defaults');
     },
   };
+
+  if (values.bugs) {
+    $('bug-tag').hidden = false;
+    $('bug-tag').dataset.bugs = Object.keys(values.bugs).join(',');
+  }
 
   // ---- controls ----
   installTimeControls(app);
@@ -279,6 +284,8 @@ function createApp(values, reducedMotion) {
     buildHelp();
     st.feedEpoch = -1; st.panelsRevision = -1; st.lastLogKey = '';
     status.textContent = '';
+    const tag = $('bug-tag');
+    if (!tag.hidden) tag.textContent = t('bugs.on', { list: tag.dataset.bugs.split(',').map((b) => t(`bug.${b}`)).join(', ') });
     if (st.frame) refreshPanels(true);
   }
 
@@ -377,6 +384,13 @@ function createApp(values, reducedMotion) {
     renderKv($('kv-table'), sim.kvState());
     renderClients($('client-list'), sim.clients(5), st.attempts);
     renderSafety($('safety'), $('safety-detail'), $('safety-text'), g.violations > 0 ? sim.violations() : [], g.safetyChecked);
+    if (g.violations > st.violationsSeen) {
+      // Stop at the first sign of trouble, with the explanation open.
+      app.pause();
+      $('safety-detail').hidden = false;
+      $('safety').setAttribute('aria-expanded', 'true');
+    }
+    st.violationsSeen = g.violations;
     $('workload').checked = g.workload;
     refreshInspector();
   }

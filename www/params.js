@@ -3,7 +3,12 @@
 
 import { SPEED_MAX, SPEED_MIN } from './loop.js';
 
-export const DEFAULTS = Object.freeze({ nodes: 5, seed: null, speed: null, workload: false, preVote: true });
+export const DEFAULTS = Object.freeze({ nodes: 5, seed: null, speed: null, workload: false, preVote: true, bugs: null });
+
+/** `?bug=` names of the core's deliberate bugs (teaching: make a checker fire). */
+export const BUGS = Object.freeze({
+  figure8: 'skipFigure8Rule', votelog: 'skipVoteLogCheck', forgetvote: 'forgetVoteOnRestart', keepcommit: 'keepCommitAcrossCrash',
+});
 export const MAX_NODES = 25;
 
 /**
@@ -35,6 +40,16 @@ export function parseParams(search) {
     if (v === '1' || v === 'true' || v === 'on') values[key] = true;
     else if (v === '0' || v === 'false' || v === 'off') values[key] = false;
     else errors.push({ key: 'error.param.flag', params: { name, value: v } });
+  }
+  const bug = search.get('bug');
+  if (bug !== null) {
+    const names = bug.split(',').map((b) => b.trim().toLowerCase()).filter(Boolean);
+    const unknown = names.filter((b) => !Object.hasOwn(BUGS, b));
+    if (unknown.length > 0 || names.length === 0) {
+      errors.push({ key: 'error.param.bug', params: { value: bug, known: Object.keys(BUGS).join(', ') } });
+    } else {
+      values.bugs = Object.fromEntries(names.map((b) => [BUGS[b], true]));
+    }
   }
   return { values, errors };
 }

@@ -272,6 +272,12 @@ export default {
   'error.param.speed': '“speed={value}” is out of range: use {min} to {max}.',
   'error.param.flag': '“{name}={value}” must be 1 or 0.',
 
+  'error.param.bug': '“bug={value}” is not a deliberate bug: use {known}.',
+  'bugs.on': 'Deliberate bug on: {list}',
+  'bug.skipFigure8Rule': 'commits old-term entries by counting (no Figure 8 rule)',
+  'bug.skipVoteLogCheck': 'votes without the up-to-date log check',
+  'bug.forgetVoteOnRestart': 'forgets its vote on restart',
+  'bug.keepCommitAcrossCrash': 'keeps the commit index across a crash',
   'help.open': 'Keyboard shortcuts',
   'help.title': 'Keyboard shortcuts',
   'help.close': 'Close',

@@ -272,6 +272,12 @@ export default {
   'error.param.speed': '“speed={value}” aralık dışında: {min} ile {max} arasında olmalı.',
   'error.param.flag': '“{name}={value}” 1 ya da 0 olmalı.',
 
+  'error.param.bug': '“bug={value}” bilinen bir kasıtlı hata değil: {known} kullanın.',
+  'bugs.on': 'Kasıtlı hata açık: {list}',
+  'bug.skipFigure8Rule': 'eski dönem kayıtlarını sayarak kesinleştirir (Şekil 8 kuralı yok)',
+  'bug.skipVoteLogCheck': 'günlüğün güncel olup olmadığına bakmadan oy verir',
+  'bug.forgetVoteOnRestart': 'yeniden başlayınca verdiği oyu unutur',
+  'bug.keepCommitAcrossCrash': 'commit indeksini çöküşten sonra da korur',
   'help.open': 'Klavye kısayolları',
   'help.title': 'Klavye kısayolları',
   'help.close': 'Kapat',

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import en from '../i18n/en.js';
 import { MESSAGE_KINDS, ROLE, STATUS } from '../snapshot.js';
 import { SHORTCUTS } from '../controls/keyboard.js';
+import { BUGS } from '../params.js';
 
 const WWW = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -39,6 +40,7 @@ test('key families built at run time are complete', () => {
     ...ROLE.map((r) => `role.${r}`),
     ...STATUS.map((s) => `status.${s}`),
     ...SHORTCUTS.map(([, key]) => key),
+    ...Object.values(BUGS).map((b) => `bug.${b}`),
     ...['higherTerm', 'quorumLost', 'removed'].map((c) => `feed.stepDown.${c}`),
     ...['election_safety', 'leader_append_only', 'log_matching', 'leader_completeness', 'state_machine_safety',
       'committed_immutable', 'apply_order', 'term_monotonic', 'exactly_once'].map((p) => `property.${p}`),

@@ -46,7 +46,9 @@ test('the loop advances only while playing and draws every frame', () => {
 test('URL parameters: good values are used, bad ones become errors and defaults', () => {
   const ok = parseParams(new URLSearchParams('nodes=7&seed=42&speed=0.5&workload=1&prevote=0'));
   assert.deepEqual(ok.errors, []);
-  assert.deepEqual(ok.values, { nodes: 7, seed: '42', speed: 0.5, workload: true, preVote: false });
+  assert.deepEqual(ok.values, { nodes: 7, seed: '42', speed: 0.5, workload: true, preVote: false, bugs: null });
+  assert.deepEqual(parseParams(new URLSearchParams('bug=figure8,keepcommit')).values.bugs, { skipFigure8Rule: true, keepCommitAcrossCrash: true });
+  assert.equal(parseParams(new URLSearchParams('bug=nonsense')).errors[0].key, 'error.param.bug');
   const bad = parseParams(new URLSearchParams('nodes=99&seed=abc&speed=1000&workload=maybe'));
   assert.deepEqual(bad.errors.map((e) => e.key), ['error.param.nodes', 'error.param.seed', 'error.param.speed', 'error.param.flag']);
   assert.equal(bad.values.nodes, 5);
