@@ -9,5 +9,6 @@
 pub mod check;
 pub mod kv;
 pub mod raft;
+pub mod scenario;
 pub mod sim;
 pub mod wasm;

@@ -175,3 +175,16 @@ mod determinism;
 fn raft_core_replays_the_native_golden_scenario() {
     assert_eq!(determinism::run_scenario().hash, determinism::GOLDEN);
 }
+
+// The scenario runner in the browser produces the same trace hash as natively: the golden
+// constant is written by `RAFTLAB_UPDATE_GOLDEN=1 cargo test --test sweep_chaos` and checked
+// natively by `a_fixed_scenario_reproduces_the_golden_trace_hash`.
+#[wasm_bindgen_test]
+fn scenario_trace_hash_in_the_browser_matches_the_native_golden_hash() {
+    let text = include_str!("../scenarios/examples/leader_crash.json");
+    let golden = include_str!("../scenarios/golden/leader_crash.hash").trim();
+    let scenario = raftlab::scenario::Scenario::from_json(text).expect("the example parses");
+    let report = raftlab::scenario::run(&scenario).expect("the example runs");
+    assert!(report.passed);
+    assert_eq!(report.trace_hash, golden);
+}

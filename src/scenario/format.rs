@@ -1,0 +1,582 @@
+//! The scenario document: cluster settings, limits and timed steps (see `scenarios/README.md`
+//! for the author's guide). Every struct rejects unknown fields; every field is optional.
+
+use serde::Deserialize;
+
+use super::refs::{bounded_ms, Fraction, KindSel, NodeRef, NodeSet, NumRef, PropertySel};
+use super::step::Step;
+use crate::sim::{FaultConfig, LinkConfig, OpMix, WorkloadConfig};
+
+/// A whole scenario file.
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Short title shown in reports.
+    #[serde(default)]
+    pub name: String,
+    /// What the scenario shows (free text).
+    #[serde(default)]
+    pub description: String,
+    /// Where the scenario comes from (e.g. "MIT 6.5840 TestReElection2A").
+    #[serde(default)]
+    pub source: String,
+    /// The world to build.
+    #[serde(default)]
+    pub cluster: ClusterSpec,
+    /// Guards against runaway scenarios.
+    #[serde(default)]
+    pub limits: Limits,
+    /// What happens, in order.
+    #[serde(default)]
+    pub steps: Vec<Step>,
+}
+
+/// The cluster: size, seed, timing, network, switches, workload and faults.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ClusterSpec {
+    /// Number of servers (ids `1..=servers`).
+    pub servers: u32,
+    /// The seed of every random draw (world and scenario).
+    pub seed: u64,
+    /// Randomized election timeout `[min, max)` in ms.
+    pub election_timeout_ms: Option<[u64; 2]>,
+    /// Leader heartbeat interval in ms.
+    pub heartbeat_interval_ms: Option<u64>,
+    /// Pre-vote (thesis §9.6).
+    pub pre_vote: Option<bool>,
+    /// Check-quorum (thesis §6.2).
+    pub check_quorum: Option<bool>,
+    /// Most entries per AppendEntries.
+    pub max_entries_per_append: Option<u64>,
+    /// Most unacknowledged AppendEntries per follower.
+    pub max_inflight_appends: Option<u64>,
+    /// Every server↔server link.
+    pub network: NetworkSpec,
+    /// Deliberate bugs to switch on.
+    pub bugs: Vec<BugName>,
+    /// Clients.
+    pub workload: WorkloadSpec,
+    /// The random fault generator.
+    pub faults: FaultSpec,
+    /// Compact a server's log once it retains more entries than this (0 = never).
+    pub auto_compact_entries: u64,
+    /// Client sessions unused this long (log time) expire.
+    pub session_timeout_ms: Option<u64>,
+    /// Run the safety checker after every event.
+    pub check_safety: bool,
+}
+
+impl Default for ClusterSpec {
+    fn default() -> Self {
+        ClusterSpec {
+            servers: 3,
+            seed: 1,
+            election_timeout_ms: None,
+            heartbeat_interval_ms: None,
+            pre_vote: None,
+            check_quorum: None,
+            max_entries_per_append: None,
+            max_inflight_appends: None,
+            network: NetworkSpec::default(),
+            bugs: Vec::new(),
+            workload: WorkloadSpec::default(),
+            faults: FaultSpec::default(),
+            auto_compact_entries: 0,
+            session_timeout_ms: None,
+            check_safety: true,
+        }
+    }
+}
+
+/// A deliberate-bug switch, by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BugName {
+    /// Raft: commit earlier-term entries by counting replicas (Figure 8).
+    SkipFigure8Rule,
+    /// Raft: grant votes without the up-to-date log check (§5.4.1).
+    SkipVoteLogCheck,
+    /// Raft: forget `voted_for` on restart.
+    ForgetVoteOnRestart,
+    /// Raft: keep the commit index (and treat it as applied) across a crash.
+    KeepCommitAcrossCrash,
+    /// KV: execute retried commands again instead of answering from the session.
+    ApplyWithoutDedup,
+}
+
+impl BugName {
+    /// Every bug switch.
+    pub const ALL: [BugName; 5] = [
+        BugName::SkipFigure8Rule,
+        BugName::SkipVoteLogCheck,
+        BugName::ForgetVoteOnRestart,
+        BugName::KeepCommitAcrossCrash,
+        BugName::ApplyWithoutDedup,
+    ];
+
+    /// The snake_case name used in files and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            BugName::SkipFigure8Rule => "skip_figure8_rule",
+            BugName::SkipVoteLogCheck => "skip_vote_log_check",
+            BugName::ForgetVoteOnRestart => "forget_vote_on_restart",
+            BugName::KeepCommitAcrossCrash => "keep_commit_across_crash",
+            BugName::ApplyWithoutDedup => "apply_without_dedup",
+        }
+    }
+
+    /// The switch with this name.
+    pub fn parse(name: &str) -> Option<BugName> {
+        BugName::ALL.iter().copied().find(|b| b.name() == name)
+    }
+}
+
+/// Link behaviour. Unset fields take the world's defaults (5–15 ms latency, a clean link).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct NetworkSpec {
+    /// One-way latency `[min, max]` in ms.
+    pub latency_ms: Option<[u64; 2]>,
+    /// Probability a message is lost.
+    pub loss: Fraction,
+    /// Probability a message is delivered twice.
+    pub duplicate: Fraction,
+    /// Probability a message is delayed by up to `reorder_delay_ms` extra.
+    pub reorder: Fraction,
+    /// The largest extra delay of a reordered message.
+    #[serde(deserialize_with = "bounded_ms")]
+    pub reorder_delay_ms: u64,
+}
+
+impl NetworkSpec {
+    /// The link behaviour this describes.
+    pub fn link(&self) -> LinkConfig {
+        let d = LinkConfig::default();
+        let [latency_ms_min, latency_ms_max] = self
+            .latency_ms
+            .unwrap_or([d.latency_ms_min, d.latency_ms_max]);
+        LinkConfig {
+            latency_ms_min,
+            latency_ms_max,
+            loss_ppm: self.loss.0,
+            duplicate_ppm: self.duplicate.0,
+            reorder_ppm: self.reorder.0,
+            reorder_delay_ms_max: self.reorder_delay_ms,
+        }
+    }
+}
+
+/// The clients. Unlike the world's default, the random workload is **off** unless
+/// `enabled` is set: scenario clients only run the operations the steps give them.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct WorkloadSpec {
+    /// Random operations on.
+    pub enabled: bool,
+    /// Number of clients (default 3).
+    pub clients: Option<u32>,
+    /// Pause between operations `[min, max]` in ms.
+    pub think_ms: Option<[u64; 2]>,
+    /// Operation weights.
+    pub mix: Option<MixSpec>,
+    /// Number of keys.
+    pub keys: Option<u32>,
+    /// Retry a request after this long without an answer.
+    pub request_timeout_ms: Option<u64>,
+    /// Attempts per operation before giving up.
+    pub max_attempts: Option<u32>,
+    /// Back-off after "not leader" without a hint.
+    pub retry_backoff_ms: Option<u64>,
+    /// Client↔server latency `[min, max]` in ms.
+    pub latency_ms: Option<[u64; 2]>,
+    /// When clients start.
+    pub start_ms: Option<u64>,
+}
+
+/// Relative operation weights; unset ones are 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct MixSpec {
+    /// put
+    pub put: u32,
+    /// get through the log
+    pub get: u32,
+    /// get by ReadIndex
+    pub read_index_get: u32,
+    /// compare-and-set
+    pub cas: u32,
+    /// append
+    pub append: u32,
+}
+
+impl WorkloadSpec {
+    /// The world's workload settings.
+    pub fn config(&self) -> WorkloadConfig {
+        let d = WorkloadConfig::default();
+        let [think_ms_min, think_ms_max] =
+            self.think_ms.unwrap_or([d.think_ms_min, d.think_ms_max]);
+        let [latency_ms_min, latency_ms_max] = self
+            .latency_ms
+            .unwrap_or([d.latency_ms_min, d.latency_ms_max]);
+        let mix = self.mix.map_or(d.mix, |m| OpMix {
+            put: m.put,
+            get: m.get,
+            read_index_get: m.read_index_get,
+            cas: m.cas,
+            append: m.append,
+        });
+        WorkloadConfig {
+            clients: self.clients.unwrap_or(d.clients),
+            enabled: self.enabled,
+            think_ms_min,
+            think_ms_max,
+            mix,
+            keys: self.keys.unwrap_or(d.keys),
+            request_timeout_ms: self.request_timeout_ms.unwrap_or(d.request_timeout_ms),
+            max_attempts: self.max_attempts.unwrap_or(d.max_attempts),
+            retry_backoff_ms: self.retry_backoff_ms.unwrap_or(d.retry_backoff_ms),
+            latency_ms_min,
+            latency_ms_max,
+            start_ms: self.start_ms.unwrap_or(d.start_ms),
+        }
+    }
+}
+
+/// The random fault generator; unset weights take the world's defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct FaultSpec {
+    /// On from the start.
+    pub enabled: bool,
+    /// Gap between two faults `[min, max]` in ms.
+    pub interval_ms: Option<[u64; 2]>,
+    /// Weight of a crash.
+    pub crash: Option<u32>,
+    /// Weight of a restart.
+    pub restart: Option<u32>,
+    /// Weight of a pause.
+    pub pause: Option<u32>,
+    /// Weight of a resume.
+    pub resume: Option<u32>,
+    /// Weight of a partition.
+    pub partition: Option<u32>,
+    /// Weight of a one-link cut.
+    pub cut_link: Option<u32>,
+    /// Weight of a heal.
+    pub heal: Option<u32>,
+}
+
+impl FaultSpec {
+    /// The world's fault settings.
+    pub fn config(&self) -> FaultConfig {
+        let d = FaultConfig::default();
+        let [interval_ms_min, interval_ms_max] = self
+            .interval_ms
+            .unwrap_or([d.interval_ms_min, d.interval_ms_max]);
+        FaultConfig {
+            enabled: self.enabled,
+            interval_ms_min,
+            interval_ms_max,
+            crash: self.crash.unwrap_or(d.crash),
+            restart: self.restart.unwrap_or(d.restart),
+            pause: self.pause.unwrap_or(d.pause),
+            resume: self.resume.unwrap_or(d.resume),
+            partition: self.partition.unwrap_or(d.partition),
+            cut_link: self.cut_link.unwrap_or(d.cut_link),
+            heal: self.heal.unwrap_or(d.heal),
+        }
+    }
+}
+
+/// Guards against runaway scenarios.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// The run fails when virtual time passes this.
+    #[serde(deserialize_with = "bounded_ms")]
+    pub max_virtual_ms: u64,
+    /// The bound of an expectation that names neither `within_ms` nor `for_ms`.
+    #[serde(deserialize_with = "bounded_ms")]
+    pub default_wait_ms: u64,
+    /// The run fails after executing this many steps (repeats count each time).
+    pub max_steps: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_virtual_ms: 600_000,
+            default_wait_ms: 10_000,
+            max_steps: 100_000,
+        }
+    }
+}
+
+/// A client operation step (`put`, `get`, `cas`, `append`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientOpSpec {
+    /// The client (1-based; default 1).
+    #[serde(default = "one")]
+    pub client: u32,
+    /// The key.
+    pub key: String,
+    /// The value (`put`, `append`) or the new value (`cas`).
+    #[serde(default)]
+    pub value: Option<String>,
+    /// `cas`: the value the key must hold (`null`: absent).
+    #[serde(default)]
+    pub expected: Option<String>,
+    /// `get`: serve by ReadIndex instead of through the log.
+    #[serde(default)]
+    pub read_index: bool,
+    /// A name for later expectations (`committed`, `applied`, `response`).
+    #[serde(default, rename = "as")]
+    pub name: Option<String>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A one-way or two-way link between two servers.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkSpec {
+    /// Sender side.
+    pub from: NodeRef,
+    /// Receiver side.
+    pub to: NodeRef,
+    /// Both directions (default: one way).
+    #[serde(default)]
+    pub both: bool,
+}
+
+/// `set_link`: one directed link's behaviour.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetLinkSpec {
+    /// Sender side.
+    pub from: NodeRef,
+    /// Receiver side.
+    pub to: NodeRef,
+    /// The behaviour.
+    pub network: NetworkSpec,
+}
+
+/// `repeat`: run `steps` `times` times.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RepeatSpec {
+    /// How many times (1..=100000).
+    pub times: u32,
+    /// The body.
+    pub steps: Vec<Step>,
+}
+
+/// One weighted branch of `one_of`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    /// Relative weight (default 1).
+    #[serde(default = "one")]
+    pub weight: u32,
+    /// The branch.
+    pub steps: Vec<Step>,
+}
+
+/// A condition: what an expectation waits for or asserts, and what `if` tests.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Condition {
+    /// Exactly one running server of `among` believes it leads.
+    Leader(LeaderCond),
+    /// No running server of `among` believes it leads.
+    NoLeader(AmongCond),
+    /// A named client operation was answered, and its command is applied on at least
+    /// `on_at_least` servers (MIT's `one()`).
+    Committed(OpCond),
+    /// A named operation's command (or a raw log index) is applied on a number of servers.
+    Applied(AppliedCond),
+    /// A named operation was answered with this response.
+    Response(ResponseCond),
+    /// A key has a value (`null`: absent) on at least `on_at_least` running servers.
+    Value(ValueCond),
+    /// The highest term among `among` is within bounds.
+    Term(TermCond),
+    /// Every running server of `among` has the same term (optionally saved).
+    TermsAgree(TermsAgreeCond),
+    /// Every running member has the leader's whole log applied and the same data.
+    Converged(AmongCond),
+    /// Messages delivered between two marks, by kind, are within bounds.
+    Messages(MessagesCond),
+    /// No safety property has been violated so far.
+    NoViolation(Empty),
+    /// A violation of one of the named properties (any, if none named) has happened: the run
+    /// is a bug demonstration and its violations are expected.
+    Violation(ViolationCond),
+    /// The client history so far is linearizable (checked when the step runs).
+    Linearizable(Empty),
+    /// No client has an operation outstanding.
+    ClientsIdle(Empty),
+    /// The number of running servers is within bounds.
+    Running(CountCond),
+    /// The number of servers the scenario has not disconnected is within bounds.
+    Connected(CountCond),
+    /// The most log entries any server retains (after its snapshot) is within bounds.
+    LogRetained(CountCond),
+    /// Every acknowledged append is still in its key's value on every running member, unless
+    /// a later write to the key may have replaced it.
+    AcknowledgedWritesPresent(Empty),
+}
+
+/// No parameters: write `{}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Empty {}
+
+/// `leader`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct LeaderCond {
+    /// The servers considered (default `"connected"`).
+    #[serde(default)]
+    pub among: NodeSet,
+    /// Save the leader as `$name`.
+    #[serde(default)]
+    pub save_as: Option<String>,
+}
+
+/// A condition over a set of servers (default `"connected"`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct AmongCond {
+    /// The servers considered.
+    #[serde(default)]
+    pub among: NodeSet,
+}
+
+/// `committed`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpCond {
+    /// The operation's name (`as`).
+    pub op: String,
+    /// Least number of servers that applied it (default: a majority of the cluster).
+    #[serde(default)]
+    pub on_at_least: Option<u32>,
+}
+
+/// `applied`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct AppliedCond {
+    /// The operation's name (`as`).
+    #[serde(default)]
+    pub op: Option<String>,
+    /// Or a raw log index.
+    #[serde(default)]
+    pub index: Option<u64>,
+    /// Lower bound on servers.
+    #[serde(default)]
+    pub on_at_least: Option<u32>,
+    /// Upper bound on servers.
+    #[serde(default)]
+    pub on_at_most: Option<u32>,
+}
+
+/// `response`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseCond {
+    /// The operation's name.
+    pub op: String,
+    /// Expected: `"ok"`, `"cas_ok"`, `"cas_failed"`, `"not_found"` or `"value"`.
+    #[serde(default)]
+    pub is: Option<String>,
+    /// For `"value"`: the value read.
+    #[serde(default)]
+    pub value: Option<String>,
+}
+
+/// `value`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValueCond {
+    /// The key.
+    pub key: String,
+    /// The value (`null` = absent).
+    pub value: Option<String>,
+    /// Least number of running servers (default: every running server).
+    #[serde(default)]
+    pub on_at_least: Option<u32>,
+}
+
+/// `term`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TermCond {
+    /// The servers considered (default `"connected"`).
+    #[serde(default)]
+    pub among: NodeSet,
+    /// Lower bound.
+    #[serde(default)]
+    pub at_least: Option<NumRef>,
+    /// Upper bound.
+    #[serde(default)]
+    pub at_most: Option<NumRef>,
+}
+
+/// `terms_agree`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TermsAgreeCond {
+    /// The servers considered (default `"connected"`).
+    #[serde(default)]
+    pub among: NodeSet,
+    /// Save the term as `$name`.
+    #[serde(default)]
+    pub save_as: Option<String>,
+}
+
+/// `messages`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessagesCond {
+    /// Count from this mark.
+    pub from_mark: String,
+    /// To this mark (default: now).
+    #[serde(default)]
+    pub to_mark: Option<String>,
+    /// Kinds counted (default `"all"`); a list is a union.
+    #[serde(default)]
+    pub kinds: Option<Vec<KindSel>>,
+    /// Lower bound.
+    #[serde(default)]
+    pub at_least: Option<u64>,
+    /// Upper bound.
+    #[serde(default)]
+    pub at_most: Option<u64>,
+}
+
+/// `violation`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ViolationCond {
+    /// The property (or any of a list); none: any property.
+    #[serde(default)]
+    pub property: Option<PropertySel>,
+}
+
+/// A count within bounds.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct CountCond {
+    /// Lower bound.
+    #[serde(default)]
+    pub at_least: Option<u64>,
+    /// Upper bound.
+    #[serde(default)]
+    pub at_most: Option<u64>,
+}
