@@ -233,10 +233,11 @@ test('keyboard: ? opens the help, Space pauses, digits select a server', async (
 });
 
 test('a 360×740 phone: nothing overflows and no two controls overlap', async () => {
-  const { page, problems } = await openPage(browser.context, `${server.url}?seed=7&speed=2`);
+  // Workload on, so long keys and values fill the panels (they must wrap, not widen the page).
+  const { page, problems } = await openPage(browser.context, `${server.url}?seed=7&speed=3&workload=1`);
   await page.setViewportSize({ width: 360, height: 740 });
   await waitForLeader(page);
-  await page.waitForTimeout(300);
+  await page.waitForFunction(() => window.raftlab.frame().global.historyLen > 40, null, { timeout: WAIT_MS });
   await page.screenshot({ path: path.join(SHOTS, 'phone-360x740.png'), fullPage: true });
   const layout = await page.evaluate(() => {
     const visible = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden'; };
