@@ -1,8 +1,12 @@
 // Bundles the front end (www/) and the wasm module generated into www/pkg by scripts/build-wasm.sh.
 const path = require('node:path');
+const fs = require('node:fs');
 const HtmlWebpackPlugin = require('html-webpack-plugin');
 
 const DEFAULT_PORT = 8080;
+
+/** The lab's markup, shared by index.html (at build time) and <raft-lab> / embed.html (bundled). */
+const labMarkup = () => fs.readFileSync(path.resolve(__dirname, 'www/lab/markup.html'), 'utf8');
 
 module.exports = (_env, argv) => {
   const production = argv.mode === 'production';
@@ -20,9 +24,10 @@ module.exports = (_env, argv) => {
     // No eval-based source maps: the page's Content-Security-Policy forbids eval.
     devtool: production ? false : 'source-map',
     experiments: { asyncWebAssembly: true, css: true },
+    module: { rules: [{ test: /\.html$/, include: path.resolve(__dirname, 'www'), type: 'asset/source' }] },
     performance: { hints: false },
     plugins: [
-      new HtmlWebpackPlugin({ template: './index.html', favicon: false }),
+      new HtmlWebpackPlugin({ template: './index.html', favicon: false, templateParameters: { labMarkup: labMarkup() } }),
     ],
     devServer: {
       host: '127.0.0.1',

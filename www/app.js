@@ -1,5 +1,7 @@
 // The app: builds the cluster in wasm, runs the loop, draws the views and wires the controls.
-// The only module that imports the bindings.
+// The only module that imports the bindings. `mountLab(root, options)` mounts one independent lab
+// into any root that holds the markup of www/lab/markup.html (the page's document, or the shadow
+// root of a <raft-lab> element): every element is looked up inside that root, nothing is global.
 import * as raftlab from './pkg/raftlab.js';
 import { el, fill } from './dom.js';
 import { language, setLanguage, t, translateDocument } from './i18n/index.js';
@@ -9,7 +11,8 @@ import { flightFraction, messagePosition } from './layout/messages.js';
 import { cellAt, panelHeight, visibleCells, windowStart } from './layout/logs.js';
 import { timelineSpan } from './layout/timeline.js';
 import { DEFAULT_SPEED, clampSpeed, sliderFromSpeed, startLoop } from './loop.js';
-import { parseParams } from './params.js';
+import { DEFAULTS, parseParams } from './params.js';
+import { scopeOf } from './lab/scope.js';
 import { checkContract, decodeCells, readFrame } from './snapshot.js';
 import { fitCanvas } from './render/canvas.js';
 import { drawCluster } from './render/cluster.js';
@@ -29,17 +32,30 @@ const ANNOUNCE_GAP_MS = 1500;
 const CLIENTS = 2;
 /** Clients register after the first election has had time to finish. */
 const CLIENTS_START_MS = 600;
-const $ = (id) => document.getElementById(id);
 
+/** The main page: the whole document is the lab, the URL carries its options. */
 export function main() {
-  checkContract(raftlab.frameStrides(), raftlab.messageKinds());
   const { values, errors } = parseParams(new URLSearchParams(globalThis.location.search));
-  const reducedMotion = globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
-  const app = createApp(values, reducedMotion);
+  const app = mountLab(document, { values, syncUrl: true, testHandle: true, keyboardTarget: document });
   app.showParamErrors(errors);
   document.body.dataset.ready = 'true';
   return app;
 }
+
+/**
+ * Mounts a lab into `root` (a Document, ShadowRoot or element holding the lab markup).
+ * Options: `values` (as from parseParams), `syncUrl` (write seed/lang to the address bar),
+ * `testHandle` (install `window.raftlab`), `keyboardTarget` (where shortcuts listen; default
+ * the root), `onEvent(name, detail)` (leader-elected, committed, violation, session), `lang`
+ * (this lab's language; default the page's). Returns the app (its methods drive the lab).
+ */
+export function mountLab(root, options = {}) {
+  checkContract(raftlab.frameStrides(), raftlab.messageKinds());
+  const reducedMotion = globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
+  return createApp(root, { ...options, values: { ...DEFAULTS, ...options.values } }, reducedMotion);
+}
+
+export { raftlab };
 
 function buildSimulation(values, seed) {
   return new raftlab.Simulation({
@@ -48,8 +64,12 @@ function buildSimulation(values, seed) {
   });
 }
 
-function createApp(values, reducedMotion) {
-  let sim = buildSimulation(values, values.seed);
+function createApp(root, options, reducedMotion) {
+  const { values } = options;
+  const $ = scopeOf(root);
+  const doc = root.ownerDocument ?? root;
+  const emit = (name, detail) => { try { options.onEvent?.(name, detail); } catch (err) { console.error(err); } };
+  let sim = options.simulation ?? buildSimulation(values, values.seed);
   const st = {
     frame: null, selected: null, selectedMessage: null, selectedCell: null, menuFor: null,
     follow: true, scrollFirst: 1, lastLogKey: '', panelsAt: 0, panelsRevision: -1,
@@ -68,9 +88,13 @@ function createApp(values, reducedMotion) {
   }
 
   // ---- the loop ----
+  // Each lab has its own language: set it before anything of this lab draws or handles input.
+  let labLang = setLanguage(options.lang ?? language());
+  const useLang = () => { if (language() !== labLang) setLanguage(labLang); };
+  for (const type of ['click', 'input', 'change', 'submit', 'keydown', 'pointerdown']) root.addEventListener(type, useLang, true);
   const loop = startLoop({
     tick: (ms) => guard(() => sim.advance(ms)),
-    draw: () => drawAll(),
+    draw: () => { useLang(); drawAll(); },
   });
   loop.setSpeed(values.speed ?? DEFAULT_SPEED);
   if (reducedMotion && values.speed === null) loop.pause();
@@ -129,17 +153,43 @@ function createApp(values, reducedMotion) {
     restart(seed) {
       const next = (() => { try { return buildSimulation(values, seed); } catch (err) { showError(err); return null; } })();
       if (!next) return;
-      sim.free();
+      app.adopt(next);
+    },
+    /** The Simulation handle now driven (valid until the next restart/adopt). */
+    simulation: () => sim,
+    /** The root this lab is mounted in, and its element lookup. */
+    root, $,
+    /** Replaces the running simulation by `next` (already built and validated by the caller). */
+    adopt(next) {
+      useLang();
+      if (next !== sim) sim.free();
       sim = next;
       Object.assign(st, { violationsSeen: 0, selected: null, selectedMessage: null, selectedCell: null, inspector: null, feedEpoch: -1, feedLastId: 0, feed: [], timelineVersion: -1, panelsRevision: -1, follow: true });
       st.attempts.clear();
       app.closeMenu();
       notice.hidden = true;
       syncSeed();
-      const url = new URL(globalThis.location.href);
-      url.searchParams.set('seed', sim.seed);
-      globalThis.history.replaceState(null, '', url);
+      if (options.syncUrl) {
+        const url = new URL(globalThis.location.href);
+        url.searchParams.set('seed', sim.seed);
+        globalThis.history.replaceState(null, '', url);
+      }
+      st.frame = readFrame(sim);
       refreshPanels(true);
+      emit('session', { seed: sim.seed });
+    },
+    play() { loop.play(); syncPlay(); },
+    isPlaying: () => loop.isPlaying(),
+    language: () => labLang,
+    setLanguage(code) { labLang = setLanguage(code); $('lang-select').value = labLang; syncAll(); emit('language', { lang: labLang }); },
+    showError,
+    /** Shows a message in the notice area (translated by the caller). */
+    notify(text) { notice.hidden = false; notice.textContent = text; },
+    destroy() {
+      loop.stop();
+      for (const type of ['click', 'input', 'change', 'submit', 'keydown', 'pointerdown']) root.removeEventListener(type, useLang, true);
+      keyboard?.();
+      sim.free();
     },
     showParamErrors(errs) {
       if (errs.length === 0) return;
@@ -154,12 +204,12 @@ function createApp(values, reducedMotion) {
   }
 
   // ---- controls ----
-  installTimeControls(app);
-  const menu = installServerControls(app);
-  const clientForm = installClientControls(app);
+  installTimeControls(app, $);
+  const menu = installServerControls(app, $);
+  const clientForm = installClientControls(app, $);
   installLogControls();
   installTopbar();
-  installKeyboard((cmd) => runShortcut(cmd));
+  const keyboard = installKeyboard((cmd) => { useLang(); runShortcut(cmd); }, options.keyboardTarget ?? root);
   renderLegend($('legend'));
   buildHelp();
   syncAll();
@@ -236,11 +286,12 @@ function createApp(values, reducedMotion) {
     const lang = $('lang-select');
     lang.value = language();
     lang.addEventListener('change', () => {
-      document.documentElement.lang = setLanguage(lang.value);
+      app.setLanguage(lang.value);
+      if (!options.syncUrl) return;
+      doc.documentElement.lang = language();
       const url = new URL(globalThis.location.href);
       url.searchParams.set('lang', lang.value);
       globalThis.history.replaceState(null, '', url);
-      syncAll();
     });
   }
 
@@ -276,7 +327,7 @@ function createApp(values, reducedMotion) {
   }
   function syncSeed() { $('seed-input').value = sim.seed; }
   function syncAll() {
-    translateDocument(document);
+    translateDocument(root);
     syncPlay(); syncSpeed(); syncSeed();
     const sel = $('client-select');
     fill(sel, Array.from({ length: CLIENTS }, (_, i) => el('option', { value: i + 1 }, t('client.label', { id: i + 1 }))));
@@ -404,10 +455,20 @@ function createApp(values, reducedMotion) {
       const fresh = sim.feedSince(st.feedLastId, FEED_SHOWN).events;
       st.feed = st.feed.concat(fresh).slice(-FEED_SHOWN);
       announce(fresh);
+      emitEvents(fresh);
     } else return;
     st.feedLastId = st.feed.length ? st.feed[st.feed.length - 1].id : 0;
     for (const e of st.feed) if (e.code === 'clientDone') st.attempts.set(e.opId, e.attempts);
     renderFeed(list, st.feed);
+  }
+
+  /** Public events of this lab (the <raft-lab> element re-dispatches them as DOM events). */
+  function emitEvents(events) {
+    for (const e of events) {
+      if (e.code === 'becameLeader') emit('leader-elected', { server: e.server, term: e.term, timeMs: e.timeMs });
+      else if (e.code === 'committed') emit('committed', { server: e.server, from: e.from, to: e.to, timeMs: e.timeMs });
+      else if (e.code === 'violation') emit('violation', { property: e.name, detail: e.detail, timeMs: e.timeMs });
+    }
   }
 
   function announce(events) {
@@ -474,7 +535,7 @@ function createApp(values, reducedMotion) {
   }
 
   // ---- read-only test and debugging handle ----
-  globalThis.raftlab = Object.freeze({
+  if (options.testHandle) globalThis.raftlab = Object.freeze({
     frame: () => readFrame(sim),
     kv: () => sim.kvState(),
     clients: () => sim.clients(10),

@@ -1,8 +1,8 @@
 // The client panel's form: write / read / CAS through a chosen client, and the workload switch.
 
-export function installClientControls(app) {
-  const form = document.getElementById('client-form');
-  const field = (id) => document.getElementById(id);
+export function installClientControls(app, $) {
+  const form = $('client-form');
+  const field = $;
   const values = () => ({
     client: Number(field('client-select').value) || 1,
     key: field('client-key').value,

@@ -56,9 +56,12 @@ export function isTyping(target) {
   return Boolean(target?.isContentEditable);
 }
 
-/** Installs the global handler: `run(command)` performs it. */
-export function installKeyboard(run) {
-  document.addEventListener('keydown', (e) => {
+/**
+ * Installs the handler on `target` (the document for the main page, one lab's root when
+ * embedded): `run(command)` performs it. Returns a function that removes it.
+ */
+export function installKeyboard(run, target = document) {
+  const onKey = (e) => {
     if (isTyping(e.target) && e.key !== 'Escape') return;
     const cmd = commandFor(e);
     if (!cmd) return;
@@ -68,5 +71,7 @@ export function installKeyboard(run) {
     if ((cmd.name === 'step' || cmd.name === 'back') && e.target?.id === 'timeline') return;
     e.preventDefault();
     run(cmd);
-  });
+  };
+  target.addEventListener('keydown', onKey);
+  return () => target.removeEventListener('keydown', onKey);
 }

@@ -22,9 +22,9 @@ export function serverActions(node, isLeader) {
   return out;
 }
 
-export function installServerControls(app) {
-  const canvas = document.getElementById('cluster');
-  const menu = document.getElementById('server-menu');
+export function installServerControls(app, $) {
+  const canvas = $('cluster');
+  const menu = $('server-menu');
 
   canvas.addEventListener('click', (e) => {
     const rect = canvas.getBoundingClientRect();

@@ -2,14 +2,14 @@
 import { speedFromSlider, sliderFromSpeed } from '../loop.js';
 import { timelineSpan, xToTime } from '../layout/timeline.js';
 
-export function installTimeControls(app) {
-  const play = document.getElementById('play');
-  const speed = document.getElementById('speed');
-  const timeline = document.getElementById('timeline');
+export function installTimeControls(app, $) {
+  const play = $('play');
+  const speed = $('speed');
+  const timeline = $('timeline');
 
   play.addEventListener('click', () => app.togglePlay());
-  document.getElementById('step').addEventListener('click', () => app.stepOne());
-  document.getElementById('step-back').addEventListener('click', () => app.stepBack());
+  $('step').addEventListener('click', () => app.stepOne());
+  $('step-back').addEventListener('click', () => app.stepBack());
   speed.value = String(sliderFromSpeed(app.loop.speed()));
   speed.addEventListener('input', () => app.setSpeed(speedFromSlider(speed.value)));
 

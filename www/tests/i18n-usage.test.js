@@ -27,7 +27,7 @@ test('every literal key used in code and markup has an English text', () => {
       if (!(m[1] in en)) missing.push(`${path.relative(WWW, file)}: ${m[1]}`);
     }
   }
-  const html = readFileSync(path.join(WWW, '..', 'index.html'), 'utf8');
+  const html = readFileSync(path.join(WWW, '..', 'index.html'), 'utf8') + readFileSync(path.join(WWW, 'lab', 'markup.html'), 'utf8');
   for (const m of html.matchAll(/data-i18n(?:-aria-label)?="([\w.]+)"/g)) {
     if (!(m[1] in en)) missing.push(`index.html: ${m[1]}`);
   }
