@@ -117,9 +117,9 @@ fn micro(c: &mut Criterion) {
     });
     g.bench_function("log_maybe_append_follower/64", |b| {
         b.iter_batched(
-            empty_log,
-            |mut log| {
-                log.maybe_append(0, 0, black_box(&batch), false)
+            || (empty_log(), batch.clone()),
+            |(mut log, entries)| {
+                log.maybe_append(0, 0, black_box(entries), false)
                     .expect("matches");
                 log
             },

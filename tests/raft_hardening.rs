@@ -32,7 +32,7 @@ fn append(prev: (u64, u64), entries: Vec<Entry>, leader_commit: u64) -> MessageB
     MessageBody::AppendEntries {
         prev_log_index: prev.0,
         prev_log_term: prev.1,
-        entries,
+        entries: entries.into(),
         leader_commit,
         read_seq: 0,
     }

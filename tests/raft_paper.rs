@@ -86,7 +86,7 @@ fn append(
     let body = MessageBody::AppendEntries {
         prev_log_index: prev.0,
         prev_log_term: prev.1,
-        entries: ents,
+        entries: ents.into(),
         leader_commit: commit,
         read_seq: 0,
     };
@@ -460,7 +460,7 @@ fn leader_starts_replicating_a_proposal() {
             panic!()
         };
         assert_eq!((prev_log_index, prev_log_term, leader_commit), (1, 1, 1));
-        assert_eq!(entries, vec![node.entry(2).unwrap().clone()]);
+        assert_eq!(entries.to_vec(), vec![node.entry(2).unwrap().clone()]);
     }
 }
 

@@ -152,7 +152,8 @@ fn old_term_messages_are_ignored() {
                 index: 3,
                 term: 2,
                 payload: EntryPayload::Noop,
-            }],
+            }]
+            .into(),
             leader_commit: 3,
             read_seq: 0,
         },

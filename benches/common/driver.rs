@@ -37,15 +37,26 @@ pub struct Sm {
 }
 
 impl Sm {
-    /// Applies one command.
+    /// Applies one command: FNV-style over 8-byte little-endian words (a short last word is
+    /// zero-padded). Whole words are read with `chunks_exact` so the loop compiles to plain
+    /// loads; a variable-length `copy_from_slice` per word became a libc `memcpy` call per 8
+    /// bytes and made this trivial state machine a quarter of the profile — the same cost on
+    /// both sides of the comparison, which only hid the difference between them.
     #[inline]
     pub fn apply(&mut self, data: &[u8]) {
+        const PRIME: u64 = 0x0000_0100_0000_01B3;
         self.count += 1;
         let mut h = self.checksum;
-        for chunk in data.chunks(8) {
+        let mut words = data.chunks_exact(8);
+        for word in &mut words {
+            let w: [u8; 8] = word.try_into().expect("chunks_exact yields 8 bytes");
+            h = (h ^ u64::from_le_bytes(w)).wrapping_mul(PRIME);
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
             let mut w = [0u8; 8];
-            w[..chunk.len()].copy_from_slice(chunk);
-            h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0x0000_0100_0000_01B3);
+            w[..rest.len()].copy_from_slice(rest);
+            h = (h ^ u64::from_le_bytes(w)).wrapping_mul(PRIME);
         }
         self.checksum = h.rotate_left(17) ^ data.len() as u64;
     }
@@ -278,7 +289,7 @@ impl Server for RaftlabServer {
             return;
         }
         let rd = self.node.ready();
-        self.disk.apply(&rd.persist);
+        self.disk.apply_owned(rd.persist);
         out.extend(rd.messages);
         assert!(rd.snapshot_to_install.is_none(), "no snapshots here");
         for e in &rd.committed_entries {

@@ -143,13 +143,15 @@ impl RaftLog {
     }
 
     /// The AppendEntries receiver rules (§5.3): check the entry at `prev_log_index`, delete a
-    /// conflicting suffix, append what is new. `allow_overwrite_committed` is only set by a
-    /// deliberately buggy configuration; otherwise truncating a committed entry is a bug.
+    /// conflicting suffix, append what is new. Takes the message's entries by value so that
+    /// new entries move into the log instead of being cloned. `allow_overwrite_committed` is
+    /// only set by a deliberately buggy configuration; otherwise truncating a committed entry
+    /// is a bug.
     pub fn maybe_append(
         &mut self,
         prev_log_index: u64,
         prev_log_term: u64,
-        entries: &[Entry],
+        mut entries: Vec<Entry>,
         allow_overwrite_committed: bool,
     ) -> Result<Appended, AppendReject> {
         match self.term(prev_log_index) {
@@ -157,10 +159,12 @@ impl RaftLog {
             found => return Err(self.reject(prev_log_index, prev_log_term, found)),
         }
         let last_new_index = prev_log_index + entries.len() as u64;
-        let conflict = entries.iter().find(|e| self.term(e.index) != Some(e.term));
+        let conflict = entries
+            .iter()
+            .position(|e| self.term(e.index) != Some(e.term));
         let mut truncated_from = None;
-        if let Some(first_new) = conflict {
-            let at = first_new.index;
+        if let Some(skip) = conflict {
+            let at = entries[skip].index;
             if at <= self.last_index() {
                 assert!(
                     at > self.commit_index || allow_overwrite_committed,
@@ -170,8 +174,8 @@ impl RaftLog {
                 self.truncate_from(at);
                 truncated_from = Some(at);
             }
-            let skip = (at - entries[0].index) as usize;
-            self.entries.extend_from_slice(&entries[skip..]);
+            // Entries before `skip` are already in the log (same index and term).
+            self.entries.extend(entries.drain(skip..));
         }
         Ok(Appended {
             last_new_index,
@@ -391,7 +395,7 @@ mod tests {
     #[test]
     fn append_rejects_missing_or_mismatched_prev_entry_with_hint() {
         let mut log = log_with_terms(&[1, 1, 2, 2]);
-        let r = log.maybe_append(6, 2, &[], false).unwrap_err();
+        let r = log.maybe_append(6, 2, vec![], false).unwrap_err();
         assert_eq!(
             r.reason,
             AppendRejectReason::MissingEntry {
@@ -400,7 +404,7 @@ mod tests {
             }
         );
         assert_eq!((r.hint_index, r.hint_term), (4, 2));
-        let r = log.maybe_append(4, 3, &[], false).unwrap_err();
+        let r = log.maybe_append(4, 3, vec![], false).unwrap_err();
         assert!(matches!(
             r.reason,
             AppendRejectReason::TermMismatch {
@@ -408,7 +412,7 @@ mod tests {
                 ..
             }
         ));
-        let r = log.maybe_append(4, 1, &[], false).unwrap_err();
+        let r = log.maybe_append(4, 1, vec![], false).unwrap_err();
         assert_eq!(
             (r.hint_index, r.hint_term),
             (2, 1),
@@ -421,7 +425,7 @@ mod tests {
         let mut log = log_with_terms(&[1, 1, 2, 2]);
         log.take_unstable();
         let ok = log
-            .maybe_append(2, 1, &[ent(3, 2), ent(4, 3), ent(5, 3)], false)
+            .maybe_append(2, 1, vec![ent(3, 2), ent(4, 3), ent(5, 3)], false)
             .unwrap();
         assert_eq!(
             ok,
@@ -443,7 +447,7 @@ mod tests {
     fn append_of_already_present_entries_changes_nothing() {
         let mut log = log_with_terms(&[1, 1, 2]);
         let ok = log
-            .maybe_append(0, 0, &[ent(1, 1), ent(2, 1)], false)
+            .maybe_append(0, 0, vec![ent(1, 1), ent(2, 1)], false)
             .unwrap();
         assert_eq!(
             ok,
@@ -464,7 +468,7 @@ mod tests {
     fn truncating_a_committed_entry_is_a_bug() {
         let mut log = log_with_terms(&[1, 1]);
         log.commit_to(2);
-        let _ = log.maybe_append(1, 1, &[ent(2, 5)], false);
+        let _ = log.maybe_append(1, 1, vec![ent(2, 5)], false);
     }
 
     #[test]

@@ -86,8 +86,10 @@ pub enum EntryPayload {
     /// An opaque state-machine command.
     Command(Bytes),
     /// A membership change; `configuration` is the configuration that results from it and
-    /// takes effect as soon as the entry is in a server's log (thesis §4.1).
-    Config(ConfigEntry),
+    /// takes effect as soon as the entry is in a server's log (thesis §4.1). Boxed because a
+    /// `Configuration` is large and rare: inline, it would make every command entry as big as
+    /// a configuration entry, and entries are copied on every persist, send and apply.
+    Config(Box<ConfigEntry>),
 }
 
 /// A configuration log entry's content.
@@ -117,6 +119,76 @@ impl Entry {
             EntryPayload::Config(c) => Some(c),
             _ => None,
         }
+    }
+}
+
+/// An immutable run of entries that many messages can share: cloning it copies a pointer,
+/// not the entries (a leader sends the same range to every follower it broadcasts to).
+///
+/// Reads as a slice (`Deref<Target = [Entry]>`); debug-printed and serialized exactly like a
+/// `Vec<Entry>`, so traces and golden hashes do not depend on the representation.
+#[derive(Clone, Default)]
+pub struct SharedEntries(Option<Arc<Vec<Entry>>>);
+
+impl SharedEntries {
+    /// The entries as an owned vector: moved out when this is the last handle (the last
+    /// recipient of a broadcast), cloned otherwise.
+    pub fn into_vec(self) -> Vec<Entry> {
+        self.0.map(Arc::unwrap_or_clone).unwrap_or_default()
+    }
+}
+
+impl Deref for SharedEntries {
+    type Target = [Entry];
+    fn deref(&self) -> &[Entry] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl From<Vec<Entry>> for SharedEntries {
+    /// Shares `v`; an empty vector (a heartbeat's) allocates nothing.
+    fn from(v: Vec<Entry>) -> Self {
+        SharedEntries((!v.is_empty()).then(|| Arc::new(v)))
+    }
+}
+
+impl FromIterator<Entry> for SharedEntries {
+    fn from_iter<I: IntoIterator<Item = Entry>>(iter: I) -> Self {
+        SharedEntries::from(iter.into_iter().collect::<Vec<_>>())
+    }
+}
+
+impl PartialEq for SharedEntries {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for SharedEntries {}
+
+impl<'a> IntoIterator for &'a SharedEntries {
+    type Item = &'a Entry;
+    type IntoIter = std::slice::Iter<'a, Entry>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl fmt::Debug for SharedEntries {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl Serialize for SharedEntries {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for SharedEntries {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Vec::<Entry>::deserialize(d).map(SharedEntries::from)
     }
 }
 
@@ -245,8 +317,8 @@ pub enum MessageBody {
         prev_log_index: u64,
         /// Term of that entry.
         prev_log_term: u64,
-        /// Entries to store (empty for a heartbeat).
-        entries: Vec<Entry>,
+        /// Entries to store (empty for a heartbeat); shared by every copy of a broadcast.
+        entries: SharedEntries,
         /// The leader's commit_index.
         leader_commit: u64,
         /// The leader's latest ReadIndex round (thesis §6.4); echoed in the response. 0: none.

@@ -53,7 +53,7 @@ pub use log::RaftLog;
 pub use membership::{Configuration, MembershipChange, MembershipError, MAX_SERVERS};
 pub use message::{
     AppendReject, AppendRejectReason, Bytes, ConfigEntry, Entry, EntryPayload, Message,
-    MessageBody, MessageKind, NodeId, Snapshot, VoteRejectReason,
+    MessageBody, MessageKind, NodeId, SharedEntries, Snapshot, VoteRejectReason,
 };
 pub use node::Node;
 pub use progress::{Progress, ProgressState};

@@ -26,10 +26,10 @@ impl Node {
             }
         };
         let index = self.log.last_index() + 1;
-        let payload = EntryPayload::Config(ConfigEntry {
+        let payload = EntryPayload::Config(Box::new(ConfigEntry {
             change,
             configuration: next.clone(),
-        });
+        }));
         self.log.append(Entry {
             index,
             term: self.current_term,

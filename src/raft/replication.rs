@@ -4,6 +4,7 @@
 use super::event::{Event, IgnoreReason, ProposeError, Role};
 use super::message::{
     AppendReject, AppendRejectReason, Bytes, Entry, EntryPayload, Message, MessageBody, NodeId,
+    SharedEntries,
 };
 use super::node::Node;
 use super::progress::ProgressState;
@@ -79,16 +80,29 @@ impl Node {
     }
 
     /// Sends new entries (or, with `allow_empty`, at least the commit index) to every peer
-    /// that flow control lets through.
+    /// that flow control lets through. Followers at the same `next_index` (the usual case)
+    /// share one copy of the entries.
     pub(super) fn broadcast_append(&mut self, allow_empty: bool) {
+        let mut shared = None;
         self.for_each_peer(|node, to| {
-            node.maybe_send_append(to, allow_empty);
+            node.send_append_sharing(to, allow_empty, &mut shared);
         });
     }
 
     /// Sends one AppendEntries from the peer's next_index, or a snapshot if that entry was
     /// compacted away. Returns whether something was sent.
     pub(super) fn maybe_send_append(&mut self, to: NodeId, allow_empty: bool) -> bool {
+        self.send_append_sharing(to, allow_empty, &mut None)
+    }
+
+    /// [`Node::maybe_send_append`] that reuses `shared` when it holds exactly the range this
+    /// peer needs, and otherwise replaces it with the range it built.
+    fn send_append_sharing(
+        &mut self,
+        to: NodeId,
+        allow_empty: bool,
+        shared: &mut Option<SharedEntries>,
+    ) -> bool {
         let max_inflight = self.config.max_inflight_appends;
         let pr = self.progress.get(&to).expect("progress for peer");
         if pr.is_paused(max_inflight) {
@@ -99,11 +113,7 @@ impl Node {
             self.send_snapshot(to);
             return true;
         };
-        let entries = self.log.slice(
-            next,
-            self.log.last_index(),
-            self.config.max_entries_per_append,
-        );
+        let entries = self.entries_from(next, shared);
         if entries.is_empty() && !allow_empty {
             return false;
         }
@@ -117,12 +127,35 @@ impl Node {
         true
     }
 
+    /// The entries one AppendEntries carries from `next` (at most `max_entries_per_append`),
+    /// taken from `shared` when it starts at `next` (the log and the limit do not change
+    /// within a broadcast, so the same start means the same range).
+    fn entries_from(&self, next: u64, shared: &mut Option<SharedEntries>) -> SharedEntries {
+        let last = self.log.last_index();
+        if next > last {
+            return SharedEntries::default();
+        }
+        if let Some(s) = shared
+            .as_ref()
+            .filter(|s| s.first().map(|e| e.index) == Some(next))
+        {
+            return s.clone();
+        }
+        let built = SharedEntries::from(self.log.slice(
+            next,
+            last,
+            self.config.max_entries_per_append,
+        ));
+        *shared = Some(built.clone());
+        built
+    }
+
     fn send_append(
         &mut self,
         to: NodeId,
         prev_log_index: u64,
         prev_log_term: u64,
-        entries: Vec<Entry>,
+        entries: SharedEntries,
     ) {
         let body = MessageBody::AppendEntries {
             prev_log_index,
@@ -154,7 +187,7 @@ impl Node {
                     self.log.first_index() - 1,
                     self.log.snapshot().last_included_term,
                 );
-                self.send_append(to, idx, term, Vec::new());
+                self.send_append(to, idx, term, SharedEntries::default());
                 return;
             }
             ProgressState::Probe => pr.probe_sent = false,
@@ -163,7 +196,9 @@ impl Node {
         let pr = self.progress.get_mut(&to).expect("progress for peer");
         let prev = pr.next_index - 1;
         match (pr.state, self.log.term(prev)) {
-            (ProgressState::Replicate, Some(term)) => self.send_append(to, prev, term, Vec::new()),
+            (ProgressState::Replicate, Some(term)) => {
+                self.send_append(to, prev, term, SharedEntries::default())
+            }
             (ProgressState::Replicate, None) => {
                 // The optimistic next entries were compacted away: the in-flight window may be
                 // full of lost appends that will never be acknowledged, so fall back to probing
@@ -204,17 +239,19 @@ impl Node {
         }
         let old_commit = self.log.commit_index();
         let allow_overwrite = self.config.bugs.any();
-        match self
-            .log
-            .maybe_append(prev_log_index, prev_log_term, &entries, allow_overwrite)
-        {
+        let has_config = entries.iter().any(|e| e.config().is_some());
+        match self.log.maybe_append(
+            prev_log_index,
+            prev_log_term,
+            entries.into_vec(),
+            allow_overwrite,
+        ) {
             Ok(appended) => {
                 if appended.truncated_from.is_some_and(|t| t <= old_commit) {
                     let index = appended.truncated_from.expect("checked");
                     self.events.push(Event::CommittedEntryOverwritten { index });
                 }
-                if appended.truncated_from.is_some() || entries.iter().any(|e| e.config().is_some())
-                {
+                if appended.truncated_from.is_some() || has_config {
                     self.refresh_configuration();
                 }
                 // Figure 2 rule 5: commit up to min(leader_commit, index of last new entry).

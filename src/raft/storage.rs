@@ -89,7 +89,8 @@ pub struct DurableState {
 }
 
 impl DurableState {
-    /// Writes a batch, in order: hard state, snapshot, entries.
+    /// Writes a batch, in order: hard state, snapshot, entries. Clones what it stores; a
+    /// caller that is done with the batch should prefer [`DurableState::apply_owned`].
     pub fn apply(&mut self, batch: &PersistBatch) {
         if let Some(hs) = batch.hard_state {
             self.hard_state = hs;
@@ -98,19 +99,40 @@ impl DurableState {
             self.install_snapshot(snap.clone());
         }
         if let Some(first) = batch.entries.first() {
-            let base = self.snapshot.as_ref().map_or(0, |s| s.last_included_index);
-            assert!(
-                first.index > base,
-                "persisted entries must follow the snapshot"
-            );
-            let keep = (first.index - base - 1) as usize;
-            assert!(
-                keep <= self.entries.len(),
-                "persisted entries must be contiguous"
-            );
-            self.entries.truncate(keep);
+            self.truncate_before_write(first.index);
             self.entries.extend_from_slice(&batch.entries);
         }
+    }
+
+    /// Like [`DurableState::apply`], but moves the batch's entries and snapshot onto the
+    /// disk instead of cloning them (one copy and one drop less per entry written).
+    pub fn apply_owned(&mut self, batch: PersistBatch) {
+        if let Some(hs) = batch.hard_state {
+            self.hard_state = hs;
+        }
+        if let Some(snap) = batch.snapshot {
+            self.install_snapshot(snap);
+        }
+        if let Some(first) = batch.entries.first() {
+            self.truncate_before_write(first.index);
+            self.entries.extend(batch.entries);
+        }
+    }
+
+    /// Drops every stored entry at or after `first_index`, which the write replaces (§5.3
+    /// conflict truncation); the write must follow the snapshot and leave no gap.
+    fn truncate_before_write(&mut self, first_index: u64) {
+        let base = self.snapshot.as_ref().map_or(0, |s| s.last_included_index);
+        assert!(
+            first_index > base,
+            "persisted entries must follow the snapshot"
+        );
+        let keep = (first_index - base - 1) as usize;
+        assert!(
+            keep <= self.entries.len(),
+            "persisted entries must be contiguous"
+        );
+        self.entries.truncate(keep);
     }
 
     fn install_snapshot(&mut self, snap: Snapshot) {
