@@ -12,10 +12,15 @@ module.exports = (_env, argv) => {
   const production = argv.mode === 'production';
   return {
     mode: production ? 'production' : 'development',
-    entry: { main: './www/index.js' },
+    // main: the page; raftlab-embed: <raft-lab> for other sites (stable names for copy-paste
+    // snippets); frame: embed.html (iframes); docs: docs.html.
+    entry: { main: './www/index.js', 'raftlab-embed': './www/embed/index.js', frame: './www/embed/frame.js', docs: './www/docs/index.js' },
     output: {
       path: path.resolve(__dirname, 'dist'),
-      filename: production ? '[name].[contenthash:8].js' : '[name].js',
+      filename: (data) => (data.chunk?.name === 'raftlab-embed' || !production ? '[name].js' : '[name].[contenthash:8].js'),
+      chunkFilename: production ? '[id].[contenthash:8].js' : '[id].js',
+      cssChunkFilename: production ? '[id].[contenthash:8].css' : '[id].css',
+      cssFilename: (data) => (data.chunk?.name === 'raftlab-embed' || !production ? '[name].css' : '[name].[contenthash:8].css'),
       webassemblyModuleFilename: production ? '[hash].module.wasm' : '[id].module.wasm',
       // Relative asset URLs: the bundle can be hosted under any sub-path of a docs site.
       publicPath: '',
@@ -24,10 +29,12 @@ module.exports = (_env, argv) => {
     // No eval-based source maps: the page's Content-Security-Policy forbids eval.
     devtool: production ? false : 'source-map',
     experiments: { asyncWebAssembly: true, css: true },
-    module: { rules: [{ test: /\.html$/, include: path.resolve(__dirname, 'www'), type: 'asset/source' }] },
+    module: { rules: [{ test: /\.html$/, include: path.resolve(__dirname, 'www/lab'), type: 'asset/source' }] },
     performance: { hints: false },
     plugins: [
-      new HtmlWebpackPlugin({ template: './index.html', favicon: false, templateParameters: { labMarkup: labMarkup() } }),
+      new HtmlWebpackPlugin({ template: './index.html', favicon: false, chunks: ['main'], templateParameters: { labMarkup: labMarkup() } }),
+      new HtmlWebpackPlugin({ template: './www/embed/embed.html', filename: 'embed.html', favicon: false, chunks: ['frame'], templateParameters: { labMarkup: labMarkup() } }),
+      new HtmlWebpackPlugin({ template: './www/docs/docs.html', filename: 'docs.html', favicon: false, chunks: ['docs'] }),
     ],
     devServer: {
       host: '127.0.0.1',

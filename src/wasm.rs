@@ -14,6 +14,7 @@ pub mod details;
 pub mod frame;
 pub mod observer;
 pub mod options;
+pub mod scenario_file;
 
 use std::f32::consts::TAU;
 
@@ -146,6 +147,13 @@ impl Simulation {
         };
         let config = options::build_config(&opts, draw_seed).map_err(js)?;
         Self::build(config)
+    }
+
+    /// Builds the cluster of a scenario document (its `cluster` section, after the whole
+    /// document is validated); the page plays the steps. The error names the JSON path.
+    #[wasm_bindgen(js_name = fromScenarioJson)]
+    pub fn from_scenario_json(json: &str) -> Result<Simulation, JsError> {
+        Self::build(scenario_file::cluster_config(json).map_err(js)?)
     }
 
     /// Builds a cluster from a full world configuration in JSON (the `SimConfig` document a

@@ -13,6 +13,8 @@ import { timelineSpan } from './layout/timeline.js';
 import { DEFAULT_SPEED, clampSpeed, sliderFromSpeed, startLoop } from './loop.js';
 import { DEFAULTS, parseParams } from './params.js';
 import { scopeOf } from './lab/scope.js';
+import { installShare } from './share/ui.js';
+import { installTutorial } from './tutorial/ui.js';
 import { checkContract, decodeCells, readFrame } from './snapshot.js';
 import { fitCanvas } from './render/canvas.js';
 import { drawCluster } from './render/cluster.js';
@@ -52,7 +54,10 @@ export function main() {
 export function mountLab(root, options = {}) {
   checkContract(raftlab.frameStrides(), raftlab.messageKinds());
   const reducedMotion = globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
-  return createApp(root, { ...options, values: { ...DEFAULTS, ...options.values } }, reducedMotion);
+  const app = createApp(root, { ...options, values: { ...DEFAULTS, ...options.values } }, reducedMotion);
+  app.share = installShare(app);
+  app.tutorial = installTutorial(app);
+  return app;
 }
 
 export { raftlab };
@@ -68,7 +73,14 @@ function createApp(root, options, reducedMotion) {
   const { values } = options;
   const $ = scopeOf(root);
   const doc = root.ownerDocument ?? root;
-  const emit = (name, detail) => { try { options.onEvent?.(name, detail); } catch (err) { console.error(err); } };
+  const listeners = new Set();
+  const emit = (name, detail) => {
+    for (const fn of [options.onEvent, ...listeners]) {
+      try { fn?.(name, detail); } catch (err) { console.error(err); }
+    }
+  };
+  /** While set, the loop hands its virtual milliseconds to `ticker(sim, ms)` (the tutorial player). */
+  let ticker = null;
   let sim = options.simulation ?? buildSimulation(values, values.seed);
   const st = {
     frame: null, selected: null, selectedMessage: null, selectedCell: null, menuFor: null,
@@ -93,7 +105,7 @@ function createApp(root, options, reducedMotion) {
   const useLang = () => { if (language() !== labLang) setLanguage(labLang); };
   for (const type of ['click', 'input', 'change', 'submit', 'keydown', 'pointerdown']) root.addEventListener(type, useLang, true);
   const loop = startLoop({
-    tick: (ms) => guard(() => sim.advance(ms)),
+    tick: (ms) => guard(() => (ticker ? ticker(sim, ms) : sim.advance(ms))),
     draw: () => { useLang(); drawAll(); },
   });
   loop.setSpeed(values.speed ?? DEFAULT_SPEED);
@@ -179,6 +191,12 @@ function createApp(root, options, reducedMotion) {
       emit('session', { seed: sim.seed });
     },
     play() { loop.play(); syncPlay(); },
+    setTicker(fn) { ticker = fn; },
+    /** Subscribes `fn(name, detail)` to this lab's events; returns the unsubscribe function. */
+    on(fn) { listeners.add(fn); return () => listeners.delete(fn); },
+    bindings: raftlab,
+    options,
+    refresh() { st.frame = readFrame(sim); refreshPanels(true); },
     isPlaying: () => loop.isPlaying(),
     language: () => labLang,
     setLanguage(code) { labLang = setLanguage(code); $('lang-select').value = labLang; syncAll(); emit('language', { lang: labLang }); },

@@ -1,0 +1,107 @@
+// Share / export / import for one lab: the session link (?s=…), session and trace JSON files, and
+// a PNG of the cluster canvas. Anything read is validated fully and replayed into a NEW simulation;
+// the lab only switches to it when that succeeded, so a bad link or file never harms the session.
+import { t } from '../i18n/index.js';
+import { commandsOf, replay } from './replay.js';
+import { SessionError, configJson, decodeSession, encodeSession, parseSessionFile, sessionFile } from './codec.js';
+
+/** The current session of `sim` as plain data. */
+export function sessionOf(sim) {
+  return {
+    v: 1, seed: sim.seed, config: sim.config(), commands: commandsOf(sim),
+    at: { steps: sim.steps, nowMs: sim.nowMs }, traceHash: sim.traceHash(),
+  };
+}
+
+/** Builds (without touching the page) the simulation a session describes. */
+export function buildSession(bindings, session) {
+  let sim;
+  try {
+    sim = bindings.Simulation.fromConfigJson(configJson(session));
+    replay(sim, session.commands, session.at);
+  } catch (err) {
+    sim?.free();
+    throw new SessionError('share.error.replay', err?.message);
+  }
+  return sim;
+}
+
+function download(name, blob, doc) {
+  const a = doc.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+export function installShare(app) {
+  const { $ } = app;
+  const doc = app.root.ownerDocument ?? app.root;
+  const fail = (err) => {
+    const key = err instanceof SessionError ? err.key : 'share.error.replay';
+    app.notify(t(key, {}) + (err?.detail ? ` (${err.detail})` : ''));
+  };
+
+  /** Applies a session (already validated): all or nothing. */
+  function load(session) {
+    const sim = buildSession(app.bindings, session);
+    app.tutorial?.close?.();
+    app.pause();
+    app.adopt(sim);
+    app.notify(t('share.loaded', { hash: sim.traceHash() }));
+  }
+
+  function link() {
+    const sim = app.simulation();
+    const url = new URL(globalThis.location.href);
+    for (const k of ['seed', 'tutorial', 'step', 's', 'nodes', 'bug', 'workload', 'prevote']) url.searchParams.delete(k);
+    url.searchParams.set('s', encodeSession(sessionOf(sim)));
+    return url.href;
+  }
+
+  $('share-link')?.addEventListener('click', () => {
+    const href = link();
+    $('share-out').hidden = false;
+    $('share-url').value = href;
+    $('share-msg').textContent = t('share.copied', { chars: href.length });
+    $('share-url').select();
+    globalThis.navigator?.clipboard?.writeText(href).catch(() => { /* the field is selected: copy by hand */ });
+  });
+  $('share-export')?.addEventListener('click', () => download(`raftlab-session-${app.simulation().seed}.json`,
+    new Blob([sessionFile(sessionOf(app.simulation()))], { type: 'application/json' }), doc));
+  $('share-trace')?.addEventListener('click', () => {
+    const sim = app.simulation();
+    const trace = { format: 'raftlab-trace', version: 1, seed: sim.seed, traceHash: sim.traceHash(), nowMs: sim.nowMs, steps: sim.steps, lines: sim.traceTail(100_000) };
+    download(`raftlab-trace-${sim.seed}.json`, new Blob([JSON.stringify(trace, null, 1)], { type: 'application/json' }), doc);
+  });
+  $('share-png')?.addEventListener('click', () => {
+    $('cluster').toBlob((blob) => { if (blob) download(`raftlab-${app.simulation().seed}.png`, blob, doc); }, 'image/png');
+  });
+  $('share-import')?.addEventListener('change', async (e) => {
+    const file = e.target.files?.[0];
+    e.target.value = '';
+    if (!file) return;
+    try {
+      if (file.size > 4_000_000) throw new SessionError('share.error.tooLarge');
+      load(parseSessionFile(await file.text()));
+    } catch (err) { fail(err); }
+  });
+
+  const api = {
+    link,
+    session: () => sessionOf(app.simulation()),
+    /** Opens an `s=` text; returns whether it was applied (else a translated error is shown). */
+    openLink(text) {
+      try { load(decodeSession(text)); return true; } catch (err) { fail(err); return false; }
+    },
+    openFileText(text) {
+      try { load(parseSessionFile(text)); return true; } catch (err) { fail(err); return false; }
+    },
+  };
+  if (app.options.testHandle) globalThis.raftlabShare = api;
+  if (app.options.syncUrl) {
+    const s = new URLSearchParams(globalThis.location.search).get('s');
+    if (s !== null) api.openLink(s);
+  }
+  return api;
+}
