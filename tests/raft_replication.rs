@@ -398,3 +398,31 @@ fn run_chaos(seed: u64) -> usize {
         .filter(|m| m.kind() == MessageKind::InstallSnapshot)
         .count()
 }
+
+// With committed entries handed out by reference, a Ready's committed list stays empty while
+// last_applied still advances, and the log holds exactly what the default mode would have
+// handed out (same entries, same order).
+#[test]
+fn committed_entries_by_reference_are_read_from_the_log() {
+    let run = |by_reference: bool| {
+        let mut node = raftlab::raft::Node::new(1, Config::default(), &[1], 7, 0).unwrap();
+        node.set_committed_entries_by_reference(by_reference);
+        node.campaign().unwrap();
+        let mut applied = Vec::new();
+        for i in 0..3u8 {
+            let first_new = node.last_applied() + 1;
+            let rd = node.ready();
+            if by_reference {
+                assert!(rd.committed_entries.is_empty());
+                applied.extend_from_slice(node.log_range(first_new, node.last_applied()));
+            } else {
+                applied.extend(rd.committed_entries);
+            }
+            node.propose(Bytes::from(vec![i])).unwrap();
+        }
+        applied
+    };
+    let by_copy = run(false);
+    assert_eq!(by_copy.len(), 3, "the no-op and two commands: {by_copy:?}");
+    assert_eq!(run(true), by_copy);
+}

@@ -249,7 +249,9 @@ impl Server for RaftlabServer {
 
     fn new(id: u64, n: usize) -> Self {
         let voters: Vec<u32> = (1..=n as u32).collect();
-        let node = Node::new(id as u32, raftlab_config(), &voters, 42, 0).expect("valid config");
+        let mut node =
+            Node::new(id as u32, raftlab_config(), &voters, 42, 0).expect("valid config");
+        node.set_committed_entries_by_reference(true);
         RaftlabServer {
             node,
             disk: DurableState::default(),
@@ -288,11 +290,13 @@ impl Server for RaftlabServer {
         if !self.node.has_ready() {
             return;
         }
+        // Committed entries are read in place (set_committed_entries_by_reference).
+        let first_new = self.node.last_applied() + 1;
         let rd = self.node.ready();
         self.disk.apply_owned(rd.persist);
         out.extend(rd.messages);
         assert!(rd.snapshot_to_install.is_none(), "no snapshots here");
-        for e in &rd.committed_entries {
+        for e in self.node.log_range(first_new, self.node.last_applied()) {
             if let EntryPayload::Command(data) = &e.payload {
                 sm.apply(data);
             }

@@ -90,6 +90,13 @@ impl Node {
         self.log.entries()
     }
 
+    /// The retained entries `lo..=hi`, borrowed (empty when `lo > hi`). Panics unless both
+    /// ends are retained. With [`Node::set_committed_entries_by_reference`], this is how a
+    /// caller reads what a [`crate::raft::Ready`] committed.
+    pub fn log_range(&self, lo: u64, hi: u64) -> &[Entry] {
+        self.log.range(lo, hi, u64::MAX)
+    }
+
     /// The entry at `index`, if retained.
     pub fn entry(&self, index: u64) -> Option<&Entry> {
         self.log.entry(index)

@@ -118,10 +118,10 @@ impl RaftLog {
         (last_term, last_index) >= (self.last_term(), self.last_index())
     }
 
-    /// Clones entries `lo..=hi`, at most `max` of them. `lo` must be retained.
-    pub fn slice(&self, lo: u64, hi: u64, max: u64) -> Vec<Entry> {
+    /// Entries `lo..=hi`, at most `max` of them, borrowed. `lo` must be retained.
+    pub fn range(&self, lo: u64, hi: u64, max: u64) -> &[Entry] {
         if lo > hi {
-            return Vec::new();
+            return &[];
         }
         let base = self.snapshot.last_included_index;
         assert!(
@@ -129,7 +129,12 @@ impl RaftLog {
             "slice {lo}..={hi} out of range"
         );
         let hi = hi.min(lo.saturating_add(max - 1));
-        self.entries[(lo - base - 1) as usize..(hi - base) as usize].to_vec()
+        &self.entries[(lo - base - 1) as usize..(hi - base) as usize]
+    }
+
+    /// Clones entries `lo..=hi`, at most `max` of them. `lo` must be retained.
+    pub fn slice(&self, lo: u64, hi: u64, max: u64) -> Vec<Entry> {
+        self.range(lo, hi, max).to_vec()
     }
 
     /// Appends entries created by the leader. Panics if they do not follow the last entry.
@@ -261,6 +266,12 @@ impl RaftLog {
         let out = self.slice(self.last_applied + 1, self.commit_index, u64::MAX);
         self.last_applied = self.commit_index;
         out
+    }
+
+    /// Marks the committed entries applied without handing them out: the caller reads them
+    /// in place (see [`crate::raft::Node::set_committed_entries_by_reference`]).
+    pub fn skip_committed(&mut self) {
+        self.last_applied = self.commit_index;
     }
 
     /// Whether something must be persisted.
