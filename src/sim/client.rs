@@ -8,9 +8,19 @@
 //!
 //! Protocol (thesis §6.3): a client first registers a session, then runs operations. It sends
 //! each to the server it believes leads; a "not leader" answer with a hint redirects it at
-//! once, without a hint it tries the next server after a back-off; a timeout retries the
-//! *same serial* (`ClientSession::retry`) at the next server. After `max_attempts` it gives up
-//! and the operation's outcome stays unknown in the history.
+//! once, without a hint it tries the server after the one that answered, after a back-off; a
+//! timeout retries the *same serial* (`ClientSession::retry`) at the next server. After
+//! `max_attempts` it gives up and the operation's outcome stays unknown in the history.
+//!
+//! Hints can be stale: a follower that has not yet noticed its leader crashed still names it.
+//! So the client remembers which servers said "not leader" during the current operation and
+//! ignores a hint naming one of them; without that, a restarted leader (no hint) and its
+//! follower (naming it) would bounce the client between them until it gave up. Rotation skips
+//! those servers and the ones that timed out (a hint naming a server that merely timed out is
+//! still followed: it may be a slow leader). Once every server has refused or timed out, the
+//! client forgets both and starts a new round. Back-offs
+//! double (up to 16× `retry_backoff_ms`) within one operation, so that an election in
+//! progress does not use up `max_attempts` in a few hundred milliseconds.
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -21,6 +31,9 @@ use super::queue::EventKey;
 use super::rng::{SimRng, Stream};
 use crate::kv::{ClientSession, Command, Operation, Response};
 use crate::raft::NodeId;
+
+/// The largest multiple of `retry_backoff_ms` a client waits after a "not leader" answer.
+pub const MAX_BACKOFF_FACTOR: u64 = 16;
 
 /// What a request asks the server to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -144,6 +157,13 @@ pub struct Client {
     pub(crate) start_scheduled: bool,
     /// The armed request timeout (removed when the request is answered or re-sent).
     pub(crate) timeout: Option<EventKey>,
+    /// Servers that answered "not leader" during the pending operation, in this round (see
+    /// the module docs); cleared when an operation or registration begins.
+    pub(crate) refused: Vec<NodeId>,
+    /// Servers that timed out during the pending operation, in this round.
+    pub(crate) silent: Vec<NodeId>,
+    /// Back-offs taken during the pending operation (each doubles the next one).
+    pub(crate) backoffs: u32,
     pub(crate) stats: ClientStats,
 }
 
@@ -162,6 +182,9 @@ impl Client {
             last_seen: BTreeMap::new(),
             start_scheduled: false,
             timeout: None,
+            refused: Vec::new(),
+            silent: Vec::new(),
+            backoffs: 0,
             stats: ClientStats::default(),
         }
     }
@@ -271,16 +294,177 @@ impl Client {
         }
     }
 
-    /// Moves the guess to the next server in `servers` (round robin).
+    /// Starts waiting for `pending` (a new operation or registration: no refusals yet).
+    pub(crate) fn begin(&mut self, pending: Pending) {
+        self.pending = Some(pending);
+        self.refused.clear();
+        self.silent.clear();
+        self.backoffs = 0;
+    }
+
+    /// The delay before the next retry after an answer without a usable hint: `base_ms`,
+    /// doubling with each back-off of the same operation up to [`MAX_BACKOFF_FACTOR`]×, so a
+    /// client rides out an election without burning its attempts in a leaderless cluster.
+    pub(crate) fn next_backoff(&mut self, base_ms: u64) -> u64 {
+        let factor = (1u64 << self.backoffs.min(31)).min(MAX_BACKOFF_FACTOR);
+        self.backoffs = self.backoffs.saturating_add(1);
+        base_ms.saturating_mul(factor)
+    }
+
+    /// The current guess did not answer in time: moves on to the next server that has
+    /// neither refused nor timed out in this round.
     pub(crate) fn rotate_guess(&mut self, servers: &[NodeId]) {
-        if servers.is_empty() {
-            return;
+        let guess = self.leader_guess;
+        if !self.silent.contains(&guess) {
+            self.silent.push(guess);
         }
-        let next = servers
-            .iter()
-            .copied()
-            .find(|&s| s > self.leader_guess)
-            .unwrap_or(servers[0]);
-        self.leader_guess = next;
+        self.end_round_if_everyone_failed(servers);
+        self.leader_guess = self.next_after(guess, servers);
+    }
+
+    /// `server` answered "not leader" naming `hint`: redirects the guess. Follows a hint
+    /// unless it names a server that refused in this round (a stale hint); otherwise moves to
+    /// the next server after the one that answered that has neither refused nor timed out.
+    /// Returns whether the hint was followed (the caller retries at once, else after a
+    /// back-off).
+    pub(crate) fn redirect(
+        &mut self,
+        server: NodeId,
+        hint: Option<NodeId>,
+        servers: &[NodeId],
+    ) -> bool {
+        if !self.refused.contains(&server) {
+            self.refused.push(server);
+        }
+        let usable = |h: &NodeId| *h != server && servers.contains(h);
+        if let Some(h) = hint.filter(usable).filter(|h| !self.refused.contains(h)) {
+            self.leader_guess = h;
+            return true;
+        }
+        self.end_round_if_everyone_failed(servers);
+        self.leader_guess = self.next_after(server, servers);
+        false
+    }
+
+    /// After a full round of refusals and timeouts (an election is under way, or servers are
+    /// down), forgets them so that everyone is tried again.
+    fn end_round_if_everyone_failed(&mut self, servers: &[NodeId]) {
+        let failed = |s: &NodeId| self.refused.contains(s) || self.silent.contains(s);
+        if servers.iter().all(failed) {
+            self.refused.clear();
+            self.silent.clear();
+        }
+    }
+
+    /// The first server after `from` in `servers` (wrapping) that has neither refused nor
+    /// timed out in this round, or simply the next one if all have.
+    fn next_after(&self, from: NodeId, servers: &[NodeId]) -> NodeId {
+        let after = servers.iter().filter(|&&s| s > from);
+        let before = servers.iter().filter(|&&s| s <= from);
+        let order: Vec<NodeId> = after.chain(before).copied().collect();
+        let failed = |s: &NodeId| self.refused.contains(s) || self.silent.contains(s);
+        let fresh = order.iter().copied().find(|s| !failed(s));
+        fresh.or(order.first().copied()).unwrap_or(from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SERVERS: [NodeId; 5] = [1, 2, 3, 4, 5];
+
+    fn client_at(guess: NodeId) -> Client {
+        let mut c = Client::new(1, 1, guess);
+        c.begin(Pending {
+            ticket: 1,
+            history_id: None,
+            kind: PendingKind::Register,
+            attempts: 1,
+            started_ms: 0,
+        });
+        c
+    }
+
+    #[test]
+    fn a_hint_naming_a_server_that_just_refused_is_ignored() {
+        // Expect: S1 (restarted, no hint) refuses; S2 still names S1; the client does not go
+        // back to S1 but on to S3, and follows S3's hint to the real leader S4.
+        let mut c = client_at(1);
+        assert!(!c.redirect(1, None, &SERVERS));
+        assert_eq!(c.leader_guess, 2);
+        assert!(!c.redirect(2, Some(1), &SERVERS));
+        assert_eq!(c.leader_guess, 3);
+        assert!(c.redirect(3, Some(4), &SERVERS));
+        assert_eq!(c.leader_guess, 4);
+    }
+
+    #[test]
+    fn rotation_starts_after_the_server_that_answered() {
+        // Expect: a late "not leader" from S4 (an earlier attempt) moves the guess to S5, not
+        // to the server after the current guess.
+        let mut c = client_at(2);
+        assert!(!c.redirect(4, None, &SERVERS));
+        assert_eq!(c.leader_guess, 5);
+        assert!(!c.redirect(5, None, &SERVERS));
+        assert_eq!(c.leader_guess, 1);
+    }
+
+    #[test]
+    fn a_full_round_of_refusals_starts_a_new_round() {
+        // Expect: once every server refused, refusals are forgotten, so a server that became
+        // leader meanwhile is tried (and named hints are followed) again.
+        let mut c = client_at(1);
+        for s in SERVERS {
+            c.redirect(s, None, &SERVERS);
+        }
+        assert!(c.refused.is_empty());
+        assert_eq!(c.leader_guess, 1);
+        assert!(c.redirect(1, Some(3), &SERVERS));
+        assert_eq!(c.leader_guess, 3);
+    }
+
+    #[test]
+    fn a_server_that_timed_out_is_skipped_until_the_round_ends() {
+        // Expect: S1 refused, S2 timed out, S3 refused: the client does not return to the
+        // crashed S2 (or to S1) but tries S4 and S5 first.
+        let mut c = client_at(1);
+        c.redirect(1, None, &SERVERS);
+        assert_eq!(c.leader_guess, 2);
+        c.rotate_guess(&SERVERS);
+        assert_eq!(c.leader_guess, 3);
+        c.redirect(3, None, &SERVERS);
+        assert_eq!(c.leader_guess, 4);
+        c.rotate_guess(&SERVERS);
+        assert_eq!(c.leader_guess, 5);
+    }
+
+    #[test]
+    fn back_offs_double_up_to_the_cap_and_restart_with_the_next_operation() {
+        // Expect: 50, 100, 200, 400, 800, 800, … ms; a new operation starts again at 50.
+        let mut c = client_at(1);
+        let delays: Vec<u64> = (0..6).map(|_| c.next_backoff(50)).collect();
+        assert_eq!(delays, vec![50, 100, 200, 400, 800, 800]);
+        c.begin(c.pending.clone().expect("pending"));
+        assert_eq!(c.next_backoff(50), 50);
+    }
+
+    #[test]
+    fn a_hint_naming_a_server_that_only_timed_out_is_followed() {
+        // Expect: S1 timed out (a slow leader, not a refusal); S2 names S1: back to S1.
+        let mut c = client_at(1);
+        c.rotate_guess(&SERVERS);
+        assert_eq!(c.leader_guess, 2);
+        assert!(c.redirect(2, Some(1), &SERVERS));
+        assert_eq!(c.leader_guess, 1);
+    }
+
+    #[test]
+    fn a_new_operation_forgets_the_refusals() {
+        // Expect: refusals belong to one operation.
+        let mut c = client_at(1);
+        c.redirect(1, None, &SERVERS);
+        c.begin(c.pending.clone().expect("pending"));
+        assert!(c.refused.is_empty());
     }
 }

@@ -20,6 +20,7 @@ pub const MAX_DELAY_MS: u64 = 3_600_000;
 /// wider than their send gap; `reorder_ppm` additionally delays a message by up to
 /// `reorder_delay_ms_max` extra, which reorders it behind later traffic for sure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LinkConfig {
     /// Smallest one-way latency.
     pub latency_ms_min: u64,
@@ -64,6 +65,7 @@ impl LinkConfig {
 
 /// Relative weights of the operations the workload issues (any scale; all zero = no ops).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OpMix {
     /// `put key value`.
     pub put: u32,
@@ -91,6 +93,7 @@ impl Default for OpMix {
 
 /// The clients and what they do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WorkloadConfig {
     /// Number of clients (each registers a session, then runs one operation at a time).
     pub clients: u32,
@@ -110,7 +113,8 @@ pub struct WorkloadConfig {
     /// Attempts per operation (the first send included) before the client gives up; the
     /// operation's outcome then stays unknown in the history.
     pub max_attempts: u32,
-    /// Delay before retrying after a "not leader" answer without a leader hint.
+    /// Delay before retrying after a "not leader" answer without a usable leader hint; it
+    /// doubles with each such answer to the same operation, up to 16× (see `sim::client`).
     pub retry_backoff_ms: u64,
     /// Smallest client↔server one-way latency.
     pub latency_ms_min: u64,
@@ -177,6 +181,7 @@ impl WorkloadConfig {
 /// one fault by weight. It never crashes or pauses more than a minority of the servers at
 /// once, so the cluster can always make progress once the network heals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FaultConfig {
     /// Whether the generator runs.
     pub enabled: bool,
@@ -217,8 +222,12 @@ impl Default for FaultConfig {
     }
 }
 
+/// Most checkpoints a world may keep for time travel (each is a whole world).
+pub const MAX_CHECKPOINTS: u32 = 1_024;
+
 /// Everything that defines a world. Same config + same commands → same run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SimConfig {
     /// The seed every random stream derives from.
     pub seed: u64,
@@ -295,8 +304,16 @@ impl SimConfig {
                 "must be greater than zero",
             ));
         }
-        if self.max_checkpoints < 2 {
-            return Err(invalid("max_checkpoints", "must be at least 2"));
+        // A memory bound: a configuration from a share link or a session file must not be able
+        // to ask for unbounded checkpoints (each one a whole world).
+        if !(2..=MAX_CHECKPOINTS).contains(&self.max_checkpoints) {
+            return Err(invalid(
+                "max_checkpoints",
+                format!(
+                    "must be 2..={MAX_CHECKPOINTS}, got {}",
+                    self.max_checkpoints
+                ),
+            ));
         }
         Ok(())
     }

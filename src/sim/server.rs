@@ -25,8 +25,13 @@ pub enum Status {
 pub(crate) struct Waiter {
     pub(crate) client: u32,
     pub(crate) ticket: u64,
-    /// What the applied outcome must name to be this request's answer: the session and serial
-    /// (`None`, `None` for a registration, which is matched by its index alone).
+    /// The term the entry was proposed in. With its index it names the entry (Log Matching,
+    /// §5.3): if the entry applied at the index has another term, a later leader overwrote
+    /// ours and the outcome is someone else's — even when it looks like ours (two
+    /// registrations at one index both answer "registered as session <index>").
+    pub(crate) term: u64,
+    /// What the applied outcome must name as well: the session and serial (`None`, `None` for
+    /// a registration).
     pub(crate) session: Option<u64>,
     pub(crate) serial: Option<u64>,
 }

@@ -366,7 +366,7 @@ impl World {
             if self.check_safety {
                 self.checker.after_apply(at, id, &outcome);
             }
-            self.answer_waiter(id, &outcome);
+            self.answer_waiter(id, e.term, &outcome);
         }
         self.notes
             .push(format!("S{id} applied {}..={}", first.index, last.index));

@@ -39,7 +39,7 @@ impl World {
             let ticket = self.clients[c].take_ticket();
             let started_ms = self.now_ms;
             let kind = PendingKind::Register;
-            self.clients[c].pending = Some(Pending {
+            self.clients[c].begin(Pending {
                 ticket,
                 history_id: None,
                 kind,
@@ -82,7 +82,7 @@ impl World {
         };
         let ticket = client.take_ticket();
         let started_ms = self.now_ms;
-        client.pending = Some(Pending {
+        client.begin(Pending {
             ticket,
             history_id: Some(history_id),
             kind,
@@ -191,18 +191,22 @@ impl World {
         }
         match reply.body {
             ReplyBody::NotLeader { hint } => {
+                let servers: Vec<NodeId> = self.servers.keys().copied().collect();
                 let client = &mut self.clients[c];
-                if let Some(h) = hint.filter(|&h| h != reply.server) {
-                    client.leader_guess = h;
+                if client.redirect(reply.server, hint, &servers) {
+                    let h = client.leader_guess;
                     return format!("{head} not leader, try S{h}{}", self.retry_or_give_up(c));
                 }
-                let servers: Vec<NodeId> = self.servers.keys().copied().collect();
-                client.rotate_guess(&servers);
+                let stale = match hint {
+                    Some(h) if h != reply.server => format!(" (stale hint S{h})"),
+                    _ => String::new(),
+                };
                 client.attempt += 1;
+                let backoff = client.next_backoff(self.config.workload.retry_backoff_ms);
                 let old = client.timeout.take();
                 let (id, attempt) = (client.id, client.attempt);
                 self.unschedule(old);
-                let at = self.now_ms + self.config.workload.retry_backoff_ms;
+                let at = self.now_ms + backoff;
                 self.queue.push(
                     at,
                     Event::ClientRetry {
@@ -210,7 +214,8 @@ impl World {
                         attempt,
                     },
                 );
-                format!("{head} not leader, back off")
+                let next = self.clients[c].leader_guess;
+                format!("{head} not leader{stale}, back off {backoff} ms, then S{next}")
             }
             ReplyBody::Response(r) => {
                 let what = self.complete(c, r);
@@ -313,6 +318,7 @@ impl World {
         let srv = self.servers.get_mut(&server).expect("checked");
         match srv.node_mut().propose(bytes) {
             Ok(index) => {
+                let term = srv.node_mut().current_term();
                 let serial = match cmd {
                     Command::Request { serial, .. } => Some(*serial),
                     _ => None,
@@ -320,6 +326,7 @@ impl World {
                 let waiter = super::server::Waiter {
                     client,
                     ticket,
+                    term,
                     session: cmd.client_id(),
                     serial,
                 };
@@ -355,20 +362,24 @@ impl World {
         }
     }
 
-    /// Answers the request waiting at the outcome's index, if this entry is its command.
-    pub(crate) fn answer_waiter(&mut self, server: NodeId, outcome: &ApplyOutcome) {
+    /// Answers the request waiting at the outcome's index, if this entry (of `term`) is the
+    /// one it proposed.
+    pub(crate) fn answer_waiter(&mut self, server: NodeId, term: u64, outcome: &ApplyOutcome) {
         let srv = self.servers.get_mut(&server).expect("bug: unknown server");
         let Some(w) = srv.waiting.remove(&outcome.index) else {
             return;
         };
         let hint = srv.node.as_ref().and_then(|n| n.leader_id());
-        let ours = match (&outcome.response, w.session) {
-            (Some(Response::Registered { client_id }), None) => *client_id == outcome.index,
-            (Some(_), Some(session)) => {
-                outcome.client_id == Some(session) && outcome.serial == w.serial
-            }
-            _ => false,
-        };
+        // Same index and term: the very entry we proposed (§5.3). The content check below
+        // can only fail if the sim itself mixed up waiters.
+        let ours = term == w.term
+            && match (&outcome.response, w.session) {
+                (Some(Response::Registered { client_id }), None) => *client_id == outcome.index,
+                (Some(_), Some(session)) => {
+                    outcome.client_id == Some(session) && outcome.serial == w.serial
+                }
+                _ => false,
+            };
         let body = match (&outcome.response, ours) {
             (Some(r), true) => ReplyBody::Response(r.clone()),
             // Another leader's entry took this index: the request was lost with our term.
