@@ -41,16 +41,39 @@ export async function serveStatic(dir = DIST, prefix = '/') {
   return { url: `http://127.0.0.1:${port}${prefix}`, close: () => new Promise((r) => server.close(r)) };
 }
 
-/** Launches headless Chromium with a fresh profile. */
+/** Marks the console line a page writes for each `securitypolicyviolation` event. */
+export const CSP_TAG = '[raftlab-csp]';
+
+/**
+ * Launches headless Chromium with a fresh profile. Every page and frame of the context reports
+ * Content-Security-Policy violations (its `securitypolicyviolation` events, and Chromium's own
+ * console messages about the policy); `close()` throws if any was seen, so EVERY e2e test file
+ * fails on a CSP violation. `cspViolations()` lists them so far.
+ */
 export async function launchBrowser() {
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'raftlab-e2e-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS,
     viewport: { width: 1024, height: 768 },
   });
+  const csp = [];
+  await context.addInitScript((tag) => {
+    globalThis.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`${tag} ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} in ${e.documentURI} (${e.sourceFile}:${e.lineNumber})`);
+    });
+  }, CSP_TAG);
+  context.on('console', (msg) => {
+    const text = msg.text();
+    if (text.includes(CSP_TAG) || /Content Security Policy/i.test(text)) csp.push(`${msg.location()?.url ?? ''}: ${text}`);
+  });
   return {
     context,
-    close: async () => { await context.close(); rmSync(userDataDir, { recursive: true, force: true }); },
+    cspViolations: () => [...csp],
+    close: async () => {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+      if (csp.length) throw new Error(`Content-Security-Policy violations during this file's tests:\n${csp.join('\n')}`);
+    },
   };
 }
 

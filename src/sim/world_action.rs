@@ -10,6 +10,12 @@ use super::world::World;
 use crate::kv::{KvStore, Operation};
 use crate::raft::{MembershipChange, Node, NodeId, Role, MAX_SERVERS};
 
+/// Longest key a client operation may carry (as in scenario files).
+pub const MAX_KEY_CHARS: usize = 256;
+
+/// Longest value (or CAS expectation) a client operation may carry (as in scenario files).
+pub const MAX_VALUE_CHARS: usize = 4_096;
+
 impl World {
     /// Applies a caller's command as one step of its own (it gets a sequence number and a
     /// trace line). Refused commands change nothing and take no step.
@@ -156,6 +162,26 @@ impl World {
         }
         if op.key().is_empty() {
             return Err(invalid("key", "must not be empty"));
+        }
+        // The scenario format's bounds, enforced here too so that no caller (the page's
+        // `applyAction` included) puts megabytes into a log that every server and every
+        // checkpoint copies.
+        if op.key().chars().count() > MAX_KEY_CHARS {
+            return Err(invalid(
+                "key",
+                format!("longer than {MAX_KEY_CHARS} characters"),
+            ));
+        }
+        let texts = match op {
+            Operation::Get { .. } => vec![],
+            Operation::Put { value, .. } | Operation::Append { value, .. } => vec![value],
+            Operation::Cas { expected, new, .. } => expected.iter().chain([new]).collect(),
+        };
+        if texts.iter().any(|t| t.chars().count() > MAX_VALUE_CHARS) {
+            return Err(invalid(
+                "value",
+                format!("longer than {MAX_VALUE_CHARS} characters"),
+            ));
         }
         Ok(())
     }
