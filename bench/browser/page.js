@@ -1,0 +1,49 @@
+// Timing helpers over the wasm facade, called by bench/browser/run.mjs through page.evaluate.
+import * as raftlab from '../../www/pkg/raftlab.js';
+import { memory } from '../../www/pkg/raftlab_bg.wasm';
+
+/** Runs a SimConfig (JSON text) for `virtualMs` and reports like examples/sim_speed.rs. */
+function simSpeed(configJson, virtualMs) {
+  const sim = raftlab.Simulation.fromConfigJson(configJson);
+  const start = performance.now();
+  sim.advance(virtualMs);
+  const elapsedMs = performance.now() - start;
+  const counters = sim.counters();
+  const delivered = counters.delivered instanceof Map ? [...counters.delivered.values()] : Object.values(counters.delivered ?? {});
+  const deliveries = delivered.reduce((a, b) => a + b, 0);
+  const out = { elapsed_ms: elapsedMs, virtual_ms: virtualMs, steps: sim.steps, deliveries, trace_hash: sim.traceHash(), violations: sim.violations().length };
+  sim.free();
+  return out;
+}
+
+/** Builds a run of `virtualMs` under load, then times seeks to `points` spread over it. */
+function seekTimes(configJson, virtualMs, points) {
+  const sim = raftlab.Simulation.fromConfigJson(configJson);
+  sim.advance(virtualMs);
+  const times = [];
+  for (let i = 0; i < points; i++) {
+    // A fixed scatter (golden-ratio steps) over the whole run, backwards and forwards.
+    const t = Math.floor(((i * 0.6180339887) % 1) * virtualMs);
+    const start = performance.now();
+    sim.seek(t);
+    times.push(performance.now() - start);
+  }
+  sim.free();
+  return times;
+}
+
+/** Runs `totalMs` of virtual time in `chunkMs` slices; reports wasm memory after each slice. */
+function memoryOverTime(configJson, totalMs, chunkMs) {
+  const sim = raftlab.Simulation.fromConfigJson(configJson);
+  const samples = [];
+  for (let t = chunkMs; t <= totalMs; t += chunkMs) {
+    sim.advance(chunkMs);
+    samples.push({ virtual_ms: t, heap_bytes: memory.buffer.byteLength });
+  }
+  sim.free();
+  return samples;
+}
+
+globalThis.bench = { simSpeed, seekTimes, memoryOverTime, version: raftlab.version() };
+document.getElementById('status').textContent = `ready (raftlab ${raftlab.version()})`;
+document.body.dataset.ready = 'true';

@@ -1,0 +1,138 @@
+// The browser benchmark: frame times, first frame, bundle sizes, seek time, wasm memory over a
+// long run, and wasm vs native speed on one fixed configuration. Prints figures next to the
+// goals of issue #6; asserts nothing (a benchmark measures, tests assert behaviour).
+//
+//   npm run bench:browser            (builds dist/ and dist-bench/ first)
+//   BENCH_SKIP_BUILD=1 npm run bench:browser
+import { execFileSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ROOT, DIST, launchBrowser, serveStatic } from '../../e2e/harness.mjs';
+
+const FRAME_SAMPLE_MS = 5_000;
+const WARMUP_MS = 1_500;
+const SPEED_RUN_MS = 60_000;
+const SEEK_RUN_MS = 600_000;
+const SOAK_MS = 3_600_000;
+const SOAK_SLICE_MS = 600_000;
+
+const sh = (cmd, args, opts = {}) => execFileSync(cmd, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...opts });
+const quantile = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
+const fmt = (x, digits = 1) => (typeof x === 'number' ? x.toFixed(digits) : String(x));
+
+function build() {
+  if (process.env.BENCH_SKIP_BUILD) return;
+  sh('bash', ['scripts/build.sh'], { stdio: 'inherit' });
+  sh('npx', ['webpack', '--config', 'bench/browser/webpack.config.js'], { stdio: 'inherit' });
+  sh('cargo', ['build', '--release', '--example', 'sim_speed'], { stdio: 'inherit' });
+}
+
+function nativeSpeed(configPath) {
+  const bin = path.join(ROOT, 'target/release/examples/sim_speed');
+  const runs = [1, 2, 3].map(() => JSON.parse(sh(bin, [configPath, String(SPEED_RUN_MS)])));
+  return runs.sort((a, b) => a.elapsed_ms - b.elapsed_ms)[1];
+}
+
+/** rAF instrumentation: each callback's own duration (JS + wasm work) and its timestamp. */
+const FRAME_PROBE = () => {
+  const raf = window.requestAnimationFrame.bind(window);
+  window.__frames = [];
+  window.__readyAt = null;
+  window.requestAnimationFrame = (cb) => raf((ts) => {
+    const t0 = performance.now();
+    cb(ts);
+    window.__frames.push([ts, performance.now() - t0]);
+    if (window.__readyAt === null && document.body?.dataset.ready === 'true') window.__readyAt = performance.now();
+  });
+};
+
+async function pageLoad(context, url) {
+  const page = await context.newPage();
+  const bytes = [];
+  page.on('response', async (res) => {
+    try { const body = await res.body(); bytes.push({ url: res.url(), raw: body.length, gz: gzipSync(body, { level: 9 }).length }); } catch { /* redirects have no body */ }
+  });
+  await page.addInitScript(FRAME_PROBE);
+  await page.goto(url);
+  await page.waitForFunction(() => window.__readyAt !== null, null, { timeout: 30_000 });
+  return { page, bytes };
+}
+
+async function frameStats(context, base, nodes) {
+  const { page } = await pageLoad(context, `${base}?nodes=${nodes}&seed=1&workload=1&speed=1`);
+  await page.waitForTimeout(WARMUP_MS);
+  await page.evaluate(() => { window.__frames = []; });
+  await page.waitForTimeout(FRAME_SAMPLE_MS);
+  const frames = await page.evaluate(() => window.__frames);
+  await page.close();
+  const intervals = frames.slice(1).map((f, i) => f[0] - frames[i][0]);
+  const work = frames.map((f) => f[1]);
+  return { frames: frames.length, p50: quantile(intervals, 0.5), p95: quantile(intervals, 0.95), fps: 1000 / quantile(intervals, 0.5), work50: quantile(work, 0.5), work95: quantile(work, 0.95) };
+}
+
+async function main() {
+  build();
+  const configPath = path.join(tmpdir(), 'raftlab-bench-config.json');
+  const configJson = sh(path.join(ROOT, 'target/release/examples/sim_speed'), ['--print-config']);
+  writeFileSync(configPath, configJson);
+
+  const app = await serveStatic(DIST, '/');
+  const benchSite = await serveStatic(path.join(ROOT, 'dist-bench'), '/');
+  const browser = await launchBrowser();
+  const rows = [];
+  try {
+    // First frame and sizes (median of 5 cold-ish loads; the first load's bytes).
+    const firsts = [];
+    let loaded = [];
+    for (let i = 0; i < 5; i++) {
+      const { page, bytes } = await pageLoad(browser.context, `${app.url}?seed=1`);
+      firsts.push(await page.evaluate(() => window.__readyAt));
+      if (i === 0) { await page.waitForTimeout(500); loaded = bytes; }
+      await page.close();
+    }
+    const wasm = loaded.filter((b) => b.url.endsWith('.wasm')).reduce((a, b) => a + b.gz, 0);
+    const total = loaded.reduce((a, b) => a + b.gz, 0);
+    rows.push(['first frame after navigation (median of 5)', `${fmt(quantile(firsts, 0.5), 0)} ms`, '≤ 500 ms', quantile(firsts, 0.5) <= 500]);
+    rows.push(['wasm, gzip', `${fmt(wasm / 1024)} KB`, '≤ 150 KB', wasm <= 150 * 1024]);
+    rows.push(['everything the page loads, gzip', `${fmt(total / 1024)} KB (${loaded.length} files)`, '≤ 300 KB', total <= 300 * 1024]);
+
+    const f5 = await frameStats(browser.context, app.url, 5);
+    rows.push(['frame interval, 5 servers under load (p50 / p95)', `${fmt(f5.p50)} / ${fmt(f5.p95)} ms`, 'p95 ≤ 16.7 ms', f5.p95 <= 16.7]);
+    rows.push(['JS + wasm work per frame, 5 servers (median / p95)', `${fmt(f5.work50, 2)} / ${fmt(f5.work95, 2)} ms`, 'median ≤ 3 ms', f5.work50 <= 3]);
+    const f25 = await frameStats(browser.context, app.url, 25);
+    rows.push(['frame rate, 25 servers under load', `${fmt(f25.fps)} fps (work median ${fmt(f25.work50, 2)} ms)`, '≥ 30 fps', f25.fps >= 30]);
+
+    const page = await browser.context.newPage();
+    await page.goto(benchSite.url);
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    const seeks = await page.evaluate(([cfg, ms]) => globalThis.bench.seekTimes(cfg, ms, 20), [configJson, SEEK_RUN_MS]);
+    rows.push(['seek within a 10-minute virtual run (median / max of 20)', `${fmt(quantile(seeks, 0.5))} / ${fmt(Math.max(...seeks))} ms`, '≤ 50 ms', Math.max(...seeks) <= 50]);
+
+    const wasmRun = await page.evaluate(([cfg, ms]) => globalThis.bench.simSpeed(cfg, ms), [configJson, SPEED_RUN_MS]);
+    const native = nativeSpeed(configPath);
+    const ratio = native.elapsed_ms / wasmRun.elapsed_ms;
+    rows.push(['same fixed run (60 s virtual, 5 servers, load), native', `${fmt(native.elapsed_ms, 0)} ms, ${fmt(native.deliveries / native.elapsed_ms * 1000, 0)} deliveries/s, ${fmt(SPEED_RUN_MS / native.elapsed_ms, 0)}× real time`, '', '']);
+    rows.push(['same fixed run, wasm in Chromium', `${fmt(wasmRun.elapsed_ms, 0)} ms → ${fmt(ratio, 2)}× native; trace hash ${wasmRun.trace_hash === native.trace_hash ? 'identical' : `DIFFERS (${wasmRun.trace_hash} vs ${native.trace_hash})`}`, '≥ 0.6× native', ratio >= 0.6]);
+
+    const soak = await page.evaluate(([cfg, total, slice]) => globalThis.bench.memoryOverTime(cfg, total, slice), [configJson, SOAK_MS, SOAK_SLICE_MS]);
+    const mb = (b) => b / (1024 * 1024);
+    const last = soak[soak.length - 1].heap_bytes;
+    const half = soak[Math.floor(soak.length / 2) - 1].heap_bytes;
+    rows.push(['wasm heap over a 1-hour virtual run (every 10 min)', soak.map((s) => `${fmt(mb(s.heap_bytes))}`).join(' → ') + ' MB', '≤ 64 MB and flat', mb(last) <= 64 && last <= half * 1.1]);
+    await page.close();
+  } finally {
+    await browser.close();
+    await app.close();
+    await benchSite.close();
+  }
+  console.log('\nraftlab browser benchmark (headless Chromium, production build)\n');
+  const w = Math.max(...rows.map((r) => r[0].length));
+  for (const [name, value, goal, met] of rows) {
+    const mark = met === '' ? '  ' : met ? '✓ ' : '✗ ';
+    console.log(`${mark}${name.padEnd(w)}  ${value}${goal ? `   (goal ${goal})` : ''}`);
+  }
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });
