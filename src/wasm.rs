@@ -12,9 +12,12 @@
 
 pub mod details;
 pub mod frame;
+pub mod links;
 pub mod observer;
 pub mod options;
+pub mod record;
 pub mod scenario_file;
+pub mod search;
 
 use std::f32::consts::TAU;
 
@@ -23,6 +26,7 @@ use wasm_bindgen::prelude::*;
 
 use self::observer::Observer;
 use self::options::Options;
+use self::record::Recorder;
 use crate::kv::Operation;
 use crate::raft::{NodeId, MAX_SERVERS};
 use crate::sim::{self, Action, SimConfig};
@@ -70,6 +74,8 @@ export interface Timeline {
   bands: { startMs: number; term: number; leader?: number | null }[];
   marks: { timeMs: number; step: number; kind: 'election' | 'leader' | 'crash' | 'restart' | 'violation' | 'command'; server: number }[];
 }
+/** One seed of a bug hunt (`searchSeed`). */
+export interface SearchOutcome { seed: string; violated: boolean; property?: string; step: number; timeMs: number; detail: string; events: number }
 export interface EntryDetail { index: number; term: number; kind: 'noop' | 'config' | 'command' | 'session'; label: string; duplicate: boolean; committed: boolean; commitStatus?: unknown }
 "#;
 
@@ -97,6 +103,54 @@ pub fn frame_strides() -> Vec<u32> {
 #[wasm_bindgen(js_name = messageKinds)]
 pub fn message_kinds() -> Vec<String> {
     frame::KIND_NAMES.iter().map(|s| s.to_string()).collect()
+}
+
+/// Values per row of `Simulation.spacetime`.
+#[wasm_bindgen(js_name = spacetimeStride)]
+pub fn spacetime_stride() -> u32 {
+    record::SPACETIME_STRIDE as u32
+}
+
+/// "Find a counterexample": runs one seed of a bug hunt (`bug`: `skip_figure8_rule`,
+/// `skip_vote_log_check`, `forget_vote_on_restart`, `keep_commit_across_crash`,
+/// `apply_without_dedup`) for at most `runMs` of virtual time; the page's Web Worker calls it
+/// seed after seed. `Simulation.fromBugHunt` with the same arguments replays a violating seed.
+#[wasm_bindgen(js_name = searchSeed, unchecked_return_type = "SearchOutcome")]
+pub fn search_seed(seed: &str, bug: &str, servers: f64, run_ms: f64) -> Result<JsValue, JsError> {
+    let (seed, bug, servers, run_ms) = hunt_args(seed, bug, servers, run_ms)?;
+    to_js(&search::run_search_seed(seed, bug, servers, run_ms))
+}
+
+fn hunt_args(
+    seed: &str,
+    bug: &str,
+    servers: f64,
+    run_ms: f64,
+) -> Result<(u64, crate::scenario::BugName, u32, u64), JsError> {
+    let seed: u64 = seed.trim().parse().map_err(|_| {
+        js(format!(
+            "the seed must be a whole number 0..2^64, not {seed:?}"
+        ))
+    })?;
+    let bug = crate::scenario::BugName::parse(bug).ok_or_else(|| {
+        js(format!(
+            "unknown bug {bug:?}; known: skip_figure8_rule, skip_vote_log_check, forget_vote_on_restart, keep_commit_across_crash, apply_without_dedup"
+        ))
+    })?;
+    let servers = options::server_id(servers).map_err(js)?;
+    if servers < 3 {
+        return Err(js(format!(
+            "a bug hunt needs 3 to {MAX_SERVERS} servers, not {servers}"
+        )));
+    }
+    let run_ms = options::duration_ms(run_ms).map_err(js)?;
+    if run_ms == 0 || run_ms > search::MAX_SEARCH_RUN_MS {
+        return Err(js(format!(
+            "a bug hunt runs 1..={} ms per seed, not {run_ms}",
+            search::MAX_SEARCH_RUN_MS
+        )));
+    }
+    Ok((seed, bug, servers, run_ms))
 }
 
 fn js(e: impl std::fmt::Display) -> JsError {
@@ -129,6 +183,7 @@ fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsError> {
 pub struct Simulation {
     sim: sim::Simulation,
     observer: Observer,
+    recorder: Recorder,
     revision: u64,
 }
 
@@ -171,12 +226,49 @@ impl Simulation {
         Self::build(config)
     }
 
+    /// Replays one seed of a bug hunt (the arguments of `searchSeed`) and stops at its first
+    /// safety violation (or at the end of the hunt): the page shows the counterexample the
+    /// Web Worker found, with its whole history for time travel.
+    #[wasm_bindgen(js_name = fromBugHunt)]
+    pub fn from_bug_hunt(
+        seed: &str,
+        bug: &str,
+        servers: f64,
+        run_ms: f64,
+    ) -> Result<Simulation, JsError> {
+        let (seed, bug, servers, run_ms) = hunt_args(seed, bug, servers, run_ms)?;
+        let mut s = Self::build(search::search_config(seed, bug, servers))?;
+        search::Hunter::new(seed, run_ms).drive(
+            &mut s,
+            |s| s.sim.world(),
+            |s, t, stop| s.run_to_until(t, stop),
+            // A refused command is part of the run, as in the worker.
+            |s, a| drop(s.apply(a)),
+        );
+        Ok(s)
+    }
+
+    fn run_to_until(&mut self, deadline: u64, stop: &dyn Fn(&sim::World) -> bool) -> bool {
+        let before = (self.sim.steps(), self.sim.now_ms());
+        let obs = &mut self.observer;
+        let rec = &mut self.recorder;
+        let hit = self.sim.run_until(deadline, |w| {
+            obs.observe(w);
+            rec.observe(w);
+            stop(w)
+        });
+        self.touch(before);
+        hit
+    }
+
     fn build(config: SimConfig) -> Result<Simulation, JsError> {
         let sim = sim::Simulation::new(config).map_err(js)?;
         let observer = Observer::new(sim.world());
+        let recorder = Recorder::new(sim.world());
         Ok(Simulation {
             sim,
             observer,
+            recorder,
             revision: 0,
         })
     }
@@ -231,8 +323,10 @@ impl Simulation {
     fn run_to(&mut self, deadline: u64) {
         let before = (self.sim.steps(), self.sim.now_ms());
         let obs = &mut self.observer;
+        let rec = &mut self.recorder;
         self.sim.run_until(deadline, |w| {
             obs.observe(w);
+            rec.observe(w);
             false
         });
         self.touch(before);
@@ -250,6 +344,7 @@ impl Simulation {
         let before = (self.sim.steps(), self.sim.now_ms());
         let took = self.sim.step_event();
         self.observer.observe(self.sim.world());
+        self.recorder.observe(self.sim.world());
         self.touch(before);
         took
     }
@@ -260,6 +355,7 @@ impl Simulation {
         let before = (self.sim.steps(), self.sim.now_ms());
         self.sim.step_back().map_err(js)?;
         self.observer.rewound(self.sim.world());
+        self.recorder.rewound(self.sim.world());
         self.touch(before);
         Ok(())
     }
@@ -280,6 +376,7 @@ impl Simulation {
         let before = (self.sim.steps(), self.sim.now_ms());
         self.sim.seek(t);
         self.observer.rewound(self.sim.world());
+        self.recorder.rewound(self.sim.world());
         self.touch(before);
         Ok(())
     }
@@ -292,9 +389,11 @@ impl Simulation {
         if step < self.sim.steps() {
             self.sim.seek_step(step);
             self.observer.rewound(self.sim.world());
+            self.recorder.rewound(self.sim.world());
         } else {
             while self.sim.steps() < step && self.sim.step_event() {
                 self.observer.observe(self.sim.world());
+                self.recorder.observe(self.sim.world());
             }
         }
         self.touch(before);
@@ -312,6 +411,7 @@ impl Simulation {
             self.observer.forked(self.sim.world());
         }
         self.observer.observe(self.sim.world());
+        self.recorder.observe(self.sim.world());
         self.observer.command(self.sim.world(), &action);
         self.touch(before);
         Ok(())
@@ -435,6 +535,48 @@ impl Simulation {
         let link =
             options::link_config(self.sim.world().network().default_link(), &n).map_err(js)?;
         self.apply(Action::SetNetwork { link })
+    }
+
+    /// Sets one directed link's behaviour (`NetworkOptions`; missing fields keep the link's
+    /// current value), both ways when `both`.
+    #[wasm_bindgen(js_name = setLink)]
+    pub fn set_link(
+        &mut self,
+        from: f64,
+        to: f64,
+        both: bool,
+        #[wasm_bindgen(unchecked_param_type = "NetworkOptions")] network: JsValue,
+    ) -> Result<(), JsError> {
+        let (from, to) = (self.server(from)?, self.server(to)?);
+        let n: options::NetworkOptions = from_js("network options", network)?;
+        let pairs = if both {
+            vec![(from, to), (to, from)]
+        } else {
+            vec![(from, to)]
+        };
+        for (a, b) in pairs {
+            let link =
+                options::link_config(self.sim.world().network().link(a, b), &n).map_err(js)?;
+            self.apply(Action::SetLink {
+                from: a,
+                to: b,
+                link,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The behaviour of link `from → to` (or, with `from = to = 0`, the default of every link)
+    /// in page units (`NetworkOptions` with every field set).
+    #[wasm_bindgen(js_name = linkSettings, unchecked_return_type = "Required<NetworkOptions>")]
+    pub fn link_settings(&self, from: f64, to: f64) -> Result<JsValue, JsError> {
+        let net = self.sim.world().network();
+        let link = if from == 0.0 && to == 0.0 {
+            net.default_link()
+        } else {
+            net.link(self.server(from)?, self.server(to)?)
+        };
+        to_js(&links::link_settings(&link))
     }
 
     fn client_op(&mut self, client: f64, op: Operation, read_index: bool) -> Result<(), JsError> {
@@ -595,6 +737,27 @@ impl Simulation {
     #[wasm_bindgen(js_name = frameBlocked)]
     pub fn frame_blocked(&self) -> Vec<u32> {
         frame::blocked(self.sim.world())
+    }
+
+    /// Messages whose flight overlaps `[fromMs, toMs]` (the newest `limit`, at most 20 000),
+    /// `SPACETIME_STRIDE` values each (layout in `record`), for the space-time diagram.
+    pub fn spacetime(&self, from_ms: f64, to_ms: f64, limit: f64) -> Result<Vec<f64>, JsError> {
+        let from = options::time_ms(from_ms).map_err(js)?;
+        let to = options::time_ms(to_ms).map_err(js)?;
+        let limit = options::count(limit, record::MAX_MESSAGES as u64).map_err(js)? as usize;
+        Ok(self.recorder.spacetime(from, to, limit))
+    }
+
+    /// Every change of a server's commit index as `[timeMs, server, commitIndex]` rows.
+    #[wasm_bindgen(js_name = commitSeries)]
+    pub fn commit_series(&self) -> Vec<f64> {
+        self.recorder.commit_series()
+    }
+
+    /// Messages the network refused at send time (blocked or lost) since the start.
+    #[wasm_bindgen(getter, js_name = droppedAtSend)]
+    pub fn dropped_at_send(&self) -> f64 {
+        self.recorder.dropped_at_send as f64
     }
 
     /// Log cells for indices `from .. from + count` (1..=2000 cells), one row per server.

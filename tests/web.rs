@@ -188,3 +188,93 @@ fn scenario_trace_hash_in_the_browser_matches_the_native_golden_hash() {
     assert!(report.passed);
     assert_eq!(report.trace_hash, golden);
 }
+
+// ---- issue 7: links, the space-time recorder, the bug hunt ----
+
+#[wasm_bindgen_test]
+fn set_link_changes_one_link_and_link_settings_reads_it_back() {
+    let mut s = sim(3, 5);
+    s.set_link(
+        1.0,
+        2.0,
+        false,
+        opts(serde_json::json!({ "lossPercent": 40, "latencyMsMax": 90 })),
+    )
+    .unwrap();
+    let read = |s: &Simulation, a: f64, b: f64| -> serde_json::Value {
+        serde_wasm_bindgen::from_value(s.link_settings(a, b).unwrap()).unwrap()
+    };
+    assert_eq!(read(&s, 1.0, 2.0)["lossPercent"], 40.0);
+    assert_eq!(read(&s, 1.0, 2.0)["latencyMsMax"], 90);
+    assert_eq!(read(&s, 2.0, 1.0)["lossPercent"], 0.0, "one direction only");
+    assert_eq!(
+        read(&s, 0.0, 0.0)["lossPercent"],
+        0.0,
+        "the default link is unchanged"
+    );
+    assert!(s
+        .set_link(
+            1.0,
+            2.0,
+            true,
+            opts(serde_json::json!({ "lossPercent": 140 }))
+        )
+        .is_err());
+    assert!(s
+        .set_link(1.0, 2.0, true, opts(serde_json::json!({ "loss": 1 })))
+        .is_err());
+}
+
+#[wasm_bindgen_test]
+fn spacetime_records_every_message_sent_on_a_clean_network() {
+    let mut s = sim(3, 8);
+    s.advance(700.0).unwrap();
+    let stride = raftlab::wasm::spacetime_stride() as usize;
+    let rows = s.spacetime(0.0, 700.0, 20_000.0).unwrap();
+    assert_eq!(rows.len() % stride, 0);
+    let originals = rows.chunks(stride).filter(|r| r[7] == 0.0).count() as f64;
+    let counters: serde_json::Value =
+        serde_wasm_bindgen::from_value(s.counters().unwrap()).unwrap();
+    assert_eq!(originals, counters["messages_sent"].as_f64().unwrap());
+    assert_eq!(s.dropped_at_send(), 0.0);
+    assert!(!s.commit_series().is_empty());
+    // Back in time, the records follow.
+    s.seek(200.0).unwrap();
+    let earlier = s.spacetime(0.0, 700.0, 20_000.0).unwrap();
+    assert!(earlier.chunks(stride).all(|r| r[4] <= 200.0));
+    assert!(s.spacetime(0.0, -1.0, 10.0).is_err());
+}
+
+#[wasm_bindgen_test]
+fn a_bug_hunt_finds_the_figure8_bug_and_the_replay_stops_at_the_violation() {
+    let mut found = None;
+    for seed in 1..=40 {
+        let o: serde_json::Value = serde_wasm_bindgen::from_value(
+            raftlab::wasm::search_seed(&seed.to_string(), "skip_figure8_rule", 5.0, 20_000.0)
+                .unwrap(),
+        )
+        .unwrap();
+        if o["violated"] == true {
+            found = Some(o);
+            break;
+        }
+    }
+    let o = found.expect("a counterexample within 40 seeds");
+    let s = Simulation::from_bug_hunt(
+        o["seed"].as_str().unwrap(),
+        "skip_figure8_rule",
+        5.0,
+        20_000.0,
+    )
+    .unwrap();
+    assert_eq!(s.steps(), o["step"].as_f64().unwrap());
+    let v: serde_json::Value = serde_wasm_bindgen::from_value(s.violations().unwrap()).unwrap();
+    assert_eq!(
+        v[0]["property"].as_str().map(str::to_lowercase),
+        o["property"].as_str().map(|p| p.replace('_', ""))
+    );
+    assert!(raftlab::wasm::search_seed("x", "skip_figure8_rule", 5.0, 1000.0).is_err());
+    assert!(raftlab::wasm::search_seed("1", "no_such_bug", 5.0, 1000.0).is_err());
+    assert!(raftlab::wasm::search_seed("1", "skip_figure8_rule", 2.0, 1000.0).is_err());
+    assert!(raftlab::wasm::search_seed("1", "skip_figure8_rule", 5.0, 0.0).is_err());
+}

@@ -13,6 +13,7 @@ import { timelineSpan } from './layout/timeline.js';
 import { DEFAULT_SPEED, clampSpeed, sliderFromSpeed, startLoop } from './loop.js';
 import { DEFAULTS, parseParams } from './params.js';
 import { scopeOf } from './lab/scope.js';
+import { installBreak } from './break/index.js';
 import { installShare } from './share/ui.js';
 import { installTutorial } from './tutorial/ui.js';
 import { checkContract, decodeCells, readFrame } from './snapshot.js';
@@ -39,6 +40,7 @@ const CLIENTS_START_MS = 600;
 export function main() {
   const { values, errors } = parseParams(new URLSearchParams(globalThis.location.search));
   const app = mountLab(document, { values, syncUrl: true, testHandle: true, keyboardTarget: document });
+  app.breakIt = installBreak(app);
   app.showParamErrors(errors);
   document.body.dataset.ready = 'true';
   return app;

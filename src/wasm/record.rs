@@ -1,0 +1,384 @@
+//! What the space-time diagram and the charts need and the world does not keep: every message
+//! a server put on the wire with the time it arrived (or was dropped), and every change of a
+//! server's commit index. Built like the [`super::observer`]: by looking at the world after
+//! every step, never changing it.
+//!
+//! Time travel: a seek backwards cuts the records back to the current step (records of
+//! messages still in flight are reopened), so the diagram always shows the run as it is.
+//!
+//! Messages the network refused at send time (a blocked link, a loss draw) never get an id;
+//! they are only counted ([`Recorder::dropped_at_send`]).
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use super::frame::kind_code;
+use crate::raft::{MessageKind, NodeId};
+use crate::sim::World;
+
+/// Message records kept (older ones are forgotten first).
+pub const MAX_MESSAGES: usize = 20_000;
+/// Commit-index points kept.
+pub const MAX_COMMIT_POINTS: usize = 20_000;
+/// Values per row of [`Recorder::spacetime`]: `[id, from, to, kind, sent_ms, end_ms,
+/// outcome, duplicate, sent_step]`; `end_ms` is -1 while in flight; `outcome` 0 in flight,
+/// 1 delivered, 2 dropped.
+pub const SPACETIME_STRIDE: usize = 9;
+/// Values per row of [`Recorder::commit_series`]: `[time_ms, server, commit_index]`.
+pub const COMMIT_STRIDE: usize = 3;
+
+/// How a message's flight ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Still travelling (or held).
+    InFlight,
+    /// Arrived at a server.
+    Delivered,
+    /// Lost on the way (blocked, recipient down, adversary).
+    Dropped,
+}
+
+/// One message put on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageRecord {
+    /// The network's id.
+    pub id: u64,
+    /// Sender.
+    pub from: NodeId,
+    /// Recipient.
+    pub to: NodeId,
+    /// Kind code (the `kind` column of `frameMessages`).
+    pub kind: u8,
+    /// Sent at.
+    pub sent_ms: u64,
+    /// The step that sent it.
+    pub sent_step: u64,
+    /// When it arrived or was dropped.
+    pub end_ms: Option<u64>,
+    /// The step that ended it.
+    pub end_step: u64,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// A copy made by duplication.
+    pub duplicate: bool,
+}
+
+/// A server's commit index changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct CommitPoint {
+    time_ms: u64,
+    step: u64,
+    server: NodeId,
+    commit: u64,
+}
+
+/// The recorder; call [`Recorder::observe`] after every step and [`Recorder::rewound`] after
+/// every seek backwards.
+#[derive(Debug, Default)]
+pub struct Recorder {
+    messages: VecDeque<MessageRecord>,
+    /// Ids of records still in flight.
+    open: BTreeSet<u64>,
+    last_id: u64,
+    last_step: u64,
+    delivered: BTreeMap<MessageKind, u64>,
+    sent: u64,
+    /// Messages refused at send time, so far.
+    pub dropped_at_send: u64,
+    commits: VecDeque<CommitPoint>,
+    seen_commit: BTreeMap<NodeId, u64>,
+}
+
+fn commit_of(w: &World, id: NodeId) -> u64 {
+    w.server(id)
+        .and_then(|s| s.node())
+        .map_or(0, |n| n.commit_index())
+}
+
+impl Recorder {
+    /// Starts recording `w` (nothing before it is known).
+    pub fn new(w: &World) -> Self {
+        let mut r = Recorder::default();
+        r.resync(w);
+        r
+    }
+
+    fn resync(&mut self, w: &World) {
+        self.last_step = w.steps();
+        self.delivered = w.counters().delivered.clone();
+        self.sent = w.counters().messages_sent;
+        self.last_id = w
+            .in_flight()
+            .map(|m| m.id)
+            .chain(self.messages.back().map(|m| m.id))
+            .max()
+            .unwrap_or(self.last_id);
+        self.seen_commit = w.servers().map(|s| (s.id, commit_of(w, s.id))).collect();
+    }
+
+    /// Records what the last step(s) did.
+    pub fn observe(&mut self, w: &World) {
+        if w.steps() == self.last_step {
+            return;
+        }
+        self.close_departed(w);
+        let mut fresh_originals = 0;
+        let seen_up_to = self.last_id;
+        for m in w.in_flight().filter(|m| m.id > seen_up_to) {
+            fresh_originals += u64::from(!m.duplicate);
+            self.last_id = self.last_id.max(m.id);
+            self.open.insert(m.id);
+            self.messages.push_back(MessageRecord {
+                id: m.id,
+                from: m.from,
+                to: m.to,
+                kind: kind_code(m.kind) as u8,
+                sent_ms: m.sent_ms,
+                sent_step: w.steps(),
+                end_ms: None,
+                end_step: 0,
+                outcome: Outcome::InFlight,
+                duplicate: m.duplicate,
+            });
+        }
+        let sent = w.counters().messages_sent;
+        // A message delivered within the same step it was sent is never seen in flight; it
+        // also counts as refused here (rare: zero-latency links only).
+        self.dropped_at_send += (sent - self.sent).saturating_sub(fresh_originals);
+        self.sent = sent;
+        while self.messages.len() > MAX_MESSAGES {
+            if let Some(m) = self.messages.pop_front() {
+                self.open.remove(&m.id);
+            }
+        }
+        self.commit_changes(w);
+        self.last_step = w.steps();
+    }
+
+    /// Ends the records of messages that left the network during the step.
+    fn close_departed(&mut self, w: &World) {
+        let now_in_flight: BTreeSet<u64> = w.in_flight().map(|m| m.id).collect();
+        let gone: Vec<u64> = self.open.difference(&now_in_flight).copied().collect();
+        if gone.is_empty() {
+            self.delivered = w.counters().delivered.clone();
+            return;
+        }
+        let mut arrivals = w.counters().delivered.clone();
+        for (k, n) in &self.delivered {
+            if let Some(v) = arrivals.get_mut(k) {
+                *v = v.saturating_sub(*n);
+            }
+        }
+        self.delivered = w.counters().delivered.clone();
+        for id in gone {
+            self.open.remove(&id);
+            let Some(rec) = self.find_mut(id) else {
+                continue;
+            };
+            let kind = kind_from_code(rec.kind);
+            let arrived = kind.and_then(|k| arrivals.get_mut(&k)).filter(|n| **n > 0);
+            rec.outcome = match arrived {
+                Some(n) => {
+                    *n -= 1;
+                    Outcome::Delivered
+                }
+                None => Outcome::Dropped,
+            };
+            rec.end_ms = Some(w.now_ms());
+            rec.end_step = w.steps();
+        }
+    }
+
+    fn find_mut(&mut self, id: u64) -> Option<&mut MessageRecord> {
+        // Ids increase along the deque: binary search.
+        let pos = self.messages.binary_search_by_key(&id, |m| m.id).ok()?;
+        self.messages.get_mut(pos)
+    }
+
+    fn commit_changes(&mut self, w: &World) {
+        for s in w.servers() {
+            let c = commit_of(w, s.id);
+            if self.seen_commit.get(&s.id) != Some(&c) {
+                self.seen_commit.insert(s.id, c);
+                self.commits.push_back(CommitPoint {
+                    time_ms: w.now_ms(),
+                    step: w.steps(),
+                    server: s.id,
+                    commit: c,
+                });
+            }
+        }
+        while self.commits.len() > MAX_COMMIT_POINTS {
+            self.commits.pop_front();
+        }
+    }
+
+    /// After a seek backwards: forget what happened after the current step.
+    pub fn rewound(&mut self, w: &World) {
+        let step = w.steps();
+        while self.messages.back().is_some_and(|m| m.sent_step > step) {
+            self.messages.pop_back();
+        }
+        self.open.clear();
+        for m in self.messages.iter_mut() {
+            if m.end_ms.is_some() && m.end_step > step {
+                m.end_ms = None;
+                m.outcome = Outcome::InFlight;
+            }
+            if m.outcome == Outcome::InFlight {
+                self.open.insert(m.id);
+            }
+        }
+        while self.commits.back().is_some_and(|c| c.step > step) {
+            self.commits.pop_back();
+        }
+        self.last_id = self.messages.back().map_or(0, |m| m.id);
+        self.resync(w);
+        // Counters in the restored world already include the drops up to here; recount the
+        // drops at send as what the world says minus what we saw travel.
+        self.dropped_at_send = w
+            .counters()
+            .messages_sent
+            .saturating_sub(self.messages.iter().filter(|m| !m.duplicate).count() as u64);
+    }
+
+    /// Messages whose flight overlaps `[from_ms, to_ms]`, the newest `limit`, as flat rows
+    /// (see [`SPACETIME_STRIDE`]).
+    pub fn spacetime(&self, from_ms: u64, to_ms: u64, limit: usize) -> Vec<f64> {
+        let rows: Vec<&MessageRecord> = self
+            .messages
+            .iter()
+            .rev()
+            .filter(|m| m.sent_ms <= to_ms && m.end_ms.is_none_or(|e| e >= from_ms))
+            .take(limit)
+            .collect();
+        let mut out = Vec::with_capacity(rows.len() * SPACETIME_STRIDE);
+        for m in rows.into_iter().rev() {
+            out.extend_from_slice(&[
+                m.id as f64,
+                f64::from(m.from),
+                f64::from(m.to),
+                f64::from(m.kind),
+                m.sent_ms as f64,
+                m.end_ms.map_or(-1.0, |e| e as f64),
+                match m.outcome {
+                    Outcome::InFlight => 0.0,
+                    Outcome::Delivered => 1.0,
+                    Outcome::Dropped => 2.0,
+                },
+                f64::from(u8::from(m.duplicate)),
+                m.sent_step as f64,
+            ]);
+        }
+        out
+    }
+
+    /// Every recorded commit-index change as flat rows (see [`COMMIT_STRIDE`]).
+    pub fn commit_series(&self) -> Vec<f64> {
+        self.commits
+            .iter()
+            .flat_map(|c| [c.time_ms as f64, f64::from(c.server), c.commit as f64])
+            .collect()
+    }
+
+    /// Records kept (for tests).
+    pub fn message_count(&self) -> usize {
+        self.messages.len()
+    }
+}
+
+/// The kind for a `kind_code`.
+pub fn kind_from_code(code: u8) -> Option<MessageKind> {
+    use MessageKind as K;
+    const ALL: [MessageKind; 16] = [
+        K::RequestVote,
+        K::RequestPreVote,
+        K::VoteGranted,
+        K::VoteDenied,
+        K::PreVoteGranted,
+        K::PreVoteDenied,
+        K::Heartbeat,
+        K::AppendEntries,
+        K::AppendAccepted,
+        K::AppendRejected,
+        K::InstallSnapshot,
+        K::InstallSnapshotResponse,
+        K::TimeoutNow,
+        K::ReadIndex,
+        K::ReadIndexResponse,
+        K::TransferLeader,
+    ];
+    ALL.get(usize::from(code)).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{SimConfig, Simulation};
+
+    fn run(ms: u64) -> (Simulation, Recorder) {
+        let mut sim = Simulation::new(SimConfig::new(3, 9)).unwrap();
+        let mut rec = Recorder::new(sim.world());
+        sim.run_until(ms, |w| {
+            rec.observe(w);
+            false
+        });
+        (sim, rec)
+    }
+
+    #[test]
+    fn kind_codes_round_trip() {
+        for code in 0..16u8 {
+            let k = kind_from_code(code).unwrap();
+            assert_eq!(kind_code(k) as u8, code);
+        }
+        assert_eq!(kind_from_code(16), None);
+    }
+
+    #[test]
+    fn every_message_sent_on_a_clean_network_is_recorded_and_ends_delivered() {
+        let (sim, rec) = run(800);
+        let w = sim.world();
+        let originals = rec.messages.iter().filter(|m| !m.duplicate).count() as u64;
+        assert_eq!(originals + rec.dropped_at_send, w.counters().messages_sent);
+        assert_eq!(rec.dropped_at_send, 0);
+        let delivered = rec
+            .messages
+            .iter()
+            .filter(|m| m.outcome == Outcome::Delivered)
+            .count() as u64;
+        assert_eq!(delivered, w.counters().delivered.values().sum::<u64>());
+        for m in &rec.messages {
+            if let Some(e) = m.end_ms {
+                assert!(e >= m.sent_ms);
+            }
+        }
+        assert!(
+            !rec.commit_series().is_empty(),
+            "a leader commits its no-op"
+        );
+    }
+
+    #[test]
+    fn rewinding_cuts_the_records_back() {
+        let (mut sim, mut rec) = run(800);
+        let all = rec.message_count();
+        sim.seek(300);
+        rec.rewound(sim.world());
+        assert!(rec.message_count() < all);
+        assert!(rec.messages.iter().all(|m| m.sent_ms <= 300));
+        let open: Vec<u64> = sim.world().in_flight().map(|m| m.id).collect();
+        for m in &rec.messages {
+            assert_eq!(
+                m.outcome == Outcome::InFlight,
+                open.contains(&m.id),
+                "{m:?}"
+            );
+        }
+        // Running forward again records the same run.
+        sim.run_until(800, |w| {
+            rec.observe(w);
+            false
+        });
+        assert_eq!(rec.message_count(), all);
+    }
+}

@@ -1,0 +1,88 @@
+// Side by side: two clusters from the same seed with one setting different, advancing together
+// under one clock, with the same disruption applied to both (isolate the leader, then heal).
+// The classic lesson: without pre-vote the isolated server's term races ahead and disrupts the
+// healthy leader when the partition heals; with pre-vote it does not.
+import { el } from '../dom.js';
+import { t } from '../i18n/index.js';
+import { fitCanvas } from '../render/canvas.js';
+import { drawCluster } from '../render/cluster.js';
+import { fitRing, nodeRadiusFor, unitRing } from '../layout/ring.js';
+import { readFrame } from '../snapshot.js';
+
+export const SETTINGS = Object.freeze(['pre_vote', 'check_quorum']);
+const STEP_MS = 16;
+const SPEED = 0.25;
+
+export function installSideBySide(handle, panel) {
+  const { app } = handle;
+  const setting = el('select', { id: 'break-side-setting' }, SETTINGS.map((s) => el('option', { value: s }, t(`break.side.${s}`))));
+  const start = el('button', { type: 'button', id: 'break-side-start' }, t('break.side.start'));
+  const isolate = el('button', { type: 'button', id: 'break-side-isolate', disabled: true }, t('break.side.isolate'));
+  const heal = el('button', { type: 'button', id: 'break-side-heal', disabled: true }, t('break.side.heal'));
+  const play = el('button', { type: 'button', id: 'break-side-play', disabled: true, 'aria-pressed': 'false' }, t('break.side.play'));
+  const views = [0, 1].map((i) => ({
+    title: el('h3', {}), canvas: el('canvas', { class: 'break-side-canvas', id: `break-side-${i}`, role: 'img' }), stats: el('p', { class: 'hint', id: `break-side-stats-${i}` }),
+  }));
+  panel.append(el('p', { class: 'hint' }, t('break.side.intro')),
+    el('div', { class: 'row-buttons' }, el('label', {}, t('break.side.setting'), setting), start, play, isolate, heal),
+    el('div', { class: 'break-side' }, views.map((v) => el('div', {}, v.title, v.canvas, v.stats))));
+  let pair = null;
+  let playing = false;
+  let last = null;
+  let isolated = null;
+
+  start.addEventListener('click', () => {
+    pair?.forEach((s) => s.free());
+    const base = app.simulation();
+    const key = setting.value;
+    const config = base.config();
+    pair = [true, false].map((on) => {
+      const c = { ...config, raft: { ...config.raft, [key]: on }, workload: { ...config.workload, enabled: false } };
+      const json = JSON.stringify({ ...c, seed: 0 }).replace('"seed":0', `"seed":${base.seed}`);
+      return app.bindings.Simulation.fromConfigJson(json);
+    });
+    views.forEach((v, i) => { v.title.textContent = t(i === 0 ? 'break.side.with' : 'break.side.without', { setting: t(`break.side.${key}`), seed: base.seed }); });
+    isolated = null;
+    for (const b of [isolate, heal, play]) b.disabled = false;
+    setPlaying(true);
+  });
+  play.addEventListener('click', () => setPlaying(!playing));
+  isolate.addEventListener('click', () => {
+    // The same server in both: the first cluster's leader (or S1).
+    const leader = readFrame(pair[0]).global.leader ?? 1;
+    isolated = leader;
+    for (const s of pair) try { s.partition([[leader]]); } catch (err) { app.showError(err); }
+  });
+  heal.addEventListener('click', () => { isolated = null; for (const s of pair) try { s.heal(); } catch (err) { app.showError(err); } });
+  function setPlaying(on) { playing = on; play.setAttribute('aria-pressed', String(on)); play.textContent = t(on ? 'break.side.pause' : 'break.side.play'); last = null; }
+
+  function draw(v, sim) {
+    const f = readFrame(sim);
+    const { ctx, width, height } = fitCanvas(v.canvas);
+    const nodes = f.nodes;
+    const r = Math.min(nodeRadiusFor(width, height, nodes.length), 20);
+    const ring = fitRing(unitRing(nodes.length), width, height - 20, r + 22);
+    const byId = new Map(nodes.map((n, i) => [n.id, ring.points[i]]));
+    drawCluster(ctx, {
+      width, height, ring, r, nodes, messages: [], nowMs: f.global.nowMs, blocked: f.blocked, pointOf: (id) => byId.get(id),
+      selected: isolated, selectedMessage: null, roleLabel: (role) => t(`role.${role}`), statusLabel: (s) => t(`status.${s}`),
+    });
+    const c = sim.counters();
+    v.stats.textContent = t('break.side.stats', { ms: f.global.nowMs, term: f.global.maxTerm, leader: f.global.leader ?? '—', elections: c.elections });
+  }
+
+  return {
+    onFrame(current) {
+      if (!pair) return;
+      const now = performance.now();
+      if (playing && last !== null) {
+        const ms = Math.min(500, now - last) * SPEED;
+        const whole = Math.floor(ms);
+        if (whole > 0) for (const s of pair) s.advance(Math.min(whole, STEP_MS * 4));
+      }
+      last = now;
+      if (current === 'side') views.forEach((v, i) => draw(v, pair[i]));
+    },
+    onShow(name) { if (name !== 'side' && pair) setPlaying(false); },
+  };
+}
