@@ -187,6 +187,9 @@ pub struct Simulation {
     revision: u64,
 }
 
+/// Forward seeks shorter than this replay step by step (keeping the event feed whole).
+const SEEK_REPLAY_MS_MAX: u64 = 2_000;
+
 #[wasm_bindgen]
 impl Simulation {
     /// Builds a cluster from an options object (see `SimulationOptions`); `undefined` gives
@@ -363,7 +366,12 @@ impl Simulation {
     /// Moves to virtual time `t_ms`, backwards (checkpoint + replay) or forwards.
     pub fn seek(&mut self, t_ms: f64) -> Result<(), JsError> {
         let t = options::time_ms(t_ms).map_err(js)?;
-        if t >= self.sim.now_ms() {
+        // A long jump forward within the part of the run already explored (after seeking
+        // back) goes through the simulator's checkpoints instead of replaying step by step for
+        // the observer; the feed then restarts at the new moment. Short moves keep the feed.
+        let explored =
+            t > self.sim.now_ms() + SEEK_REPLAY_MS_MAX && t <= self.observer.timeline.horizon_ms;
+        if t >= self.sim.now_ms() && !explored {
             if t - self.sim.now_ms() > sim::MAX_ADVANCE_MS {
                 return Err(js(format!(
                     "cannot move forward more than {} ms at once",
