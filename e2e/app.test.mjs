@@ -242,7 +242,7 @@ test('a 360×740 phone: nothing overflows and no two controls overlap', async ()
   const layout = await page.evaluate(() => {
     const visible = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden'; };
     const controls = [...document.querySelectorAll('button, input, select, canvas, summary')]
-      .filter((e) => visible(e) && !e.closest('dialog') && !e.closest('[hidden]') && !e.closest('.legend'));
+      .filter((e) => visible(e) && !e.closest('dialog') && !e.closest('[hidden]') && !e.closest('.legend') && !e.closest('[aria-hidden="true"]'));
     const boxes = controls.map((e) => { const r = e.getBoundingClientRect(); return { id: e.id || e.textContent.trim().slice(0, 20) || e.tagName, x: r.left + scrollX, y: r.top + scrollY, w: r.width, h: r.height }; });
     return { boxes, scrollWidth: document.documentElement.scrollWidth };
   });

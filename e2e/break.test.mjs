@@ -76,11 +76,12 @@ test('a one-way cut from the leader to a follower is asymmetric: the follower ti
   await page.click(`.break-link-menu button[data-link-action="${l === lo ? 'cut-ab' : 'cut-ba'}"]`);
   const blocked = (await frame(page)).blocked;
   assert.deepEqual(blocked, [{ from: l, to: f }], `only S${l} → S${f} is blocked (${lo}-${hi})`);
-  const term = (await frame(page)).nodes.find((n) => n.id === l).term;
-  // The follower hears no heartbeat and campaigns in a higher term; its RequestVote still gets
-  // through (f → l is open), so the leader learns the higher term too — the cut is one-way.
+  const { term, cutAt } = await page.evaluate((id) => ({ term: window.raftlab.frame().nodes.find((n) => n.id === id).term, cutAt: window.raftlab.frame().global.nowMs }), f);
+  // The follower hears no heartbeat and campaigns in a higher term; its messages still reach the
+  // leader (f → l is open) while nothing from the leader reaches it: the cut is one-way.
   await page.waitForFunction(({ f, t0 }) => window.raftlab.frame().nodes.find((n) => n.id === f).term > t0, { f, t0: term }, { timeout: WAIT_MS });
-  await page.waitForFunction(({ l, t0 }) => window.raftlab.frame().nodes.find((n) => n.id === l).term > t0, { l, t0: term }, { timeout: WAIT_MS });
+  await page.waitForFunction(({ f, l, t }) => window.raftlabBreak.delivered(f, l, t) > 0, { f, l, t: cutAt }, { timeout: WAIT_MS });
+  assert.equal(await page.evaluate(({ f, l, t }) => window.raftlabBreak.delivered(l, f, t + 1), { f, l, t: cutAt }), 0, 'nothing from the leader arrives');
   assert.deepEqual((await frame(page)).blocked, [{ from: l, to: f }], 'still only one direction is cut');
   await page.screenshot({ path: path.join(SHOTS, 'break-oneway.png') });
   assert.deepEqual(problems, []);

@@ -11,6 +11,7 @@ import { fitCanvas } from '../render/canvas.js';
 import { DANGER, INK } from '../render/palette.js';
 import { LASSO_MIN_POINTS, arrowHead, linkState, pickLink, regroup, serversInLasso } from './geometry.js';
 import { installAdversary } from './adversary.js';
+import { decodeSpacetime } from './chartdata.js';
 import { installSettings } from './settings.js';
 import { installSpacetime } from './spacetime.js';
 import { installCharts } from './charts.js';
@@ -308,6 +309,12 @@ export function installBreak(app) {
     select, arrows: () => handle.spacetimeArrows?.() ?? 0, groups: () => shared.groups.map((g) => [...g]),
     searchState: () => handle.searchState?.() ?? null,
     counters: () => app.simulation().counters(), droppedAtSend: () => app.simulation().droppedAtSend,
+    /** Messages `from → to` sent at or after `sinceMs` that arrived. */
+    delivered(from, to, sinceMs) {
+      const sim = app.simulation();
+      return decodeSpacetime(sim.spacetime(sinceMs, sim.nowMs, 20000), app.bindings.spacetimeStride())
+        .filter((m) => m.from === from && m.to === to && m.sentMs >= sinceMs && m.outcome === 'delivered').length;
+    },
   });
   return handle;
 }
