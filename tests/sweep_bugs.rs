@@ -5,35 +5,29 @@ use raftlab::check::safety::Property;
 use raftlab::scenario::sweep::{run_seed, Failure, SweepOptions};
 use raftlab::scenario::BugName;
 
-/// The first seed in 1..=1000 that a checker flags: a safety property, or (with `history`)
-/// a non-linearizable client history.
-fn first_caught(bug: BugName, history: bool) -> (u64, Failure, String) {
+/// The first seed in 1..=1000 whose run breaks a named safety property.
+fn first_caught(bug: BugName) -> (u64, Failure, String) {
     let options = SweepOptions {
         bug: Some(bug),
         ..SweepOptions::default()
     };
     for seed in 1..=1000 {
         let o = run_seed(seed, &options);
-        let caught = match &o.failure {
-            Some(f @ Failure::Violation { .. }) => Some(f.clone()),
-            Some(f @ Failure::NotLinearizable) if history => Some(f.clone()),
-            _ => None,
-        };
-        if let Some(f) = caught {
+        if let Some(f @ Failure::Violation { .. }) = &o.failure {
             eprintln!(
                 "{}: SEED={seed} {f:?}: {}\n  replay: {}",
                 bug.name(),
                 o.detail,
                 options.replay_command(seed)
             );
-            return (seed, f, o.detail);
+            return (seed, f.clone(), o.detail);
         }
     }
-    panic!("{}: nothing caught in seeds 1..=1000", bug.name());
+    panic!("{}: no property broke in seeds 1..=1000", bug.name());
 }
 
 fn assert_found(bug: BugName, expected: &[Property]) {
-    let (seed, failure, detail) = first_caught(bug, false);
+    let (seed, failure, detail) = first_caught(bug);
     let Failure::Violation { property } = failure else {
         unreachable!("only violations are caught")
     };
@@ -45,23 +39,19 @@ fn assert_found(bug: BugName, expected: &[Property]) {
 }
 
 #[test]
+#[ignore = "open: the Figure 8 profile (5 servers, one entry per AppendEntries, leader crashes every 5-60 ms) finds nothing in 2300 seeds; needs a schedule-aware adversary"]
 fn skipping_the_figure8_rule_breaks_a_committed_entry() {
-    // Expect: an entry committed by counting earlier-term replicas is later overwritten: a
-    // Raft property breaks, or (what the sweep finds first today, see the report) a client
-    // saw a write that later vanished, so the history is not linearizable.
-    let (seed, failure, detail) = first_caught(BugName::SkipFigure8Rule, true);
-    let ok = match failure {
-        Failure::Violation { property } => [
+    // Expect: an entry committed by counting earlier-term replicas is later overwritten by a
+    // leader that never had it: Leader Completeness (or Committed Immutable / State Machine
+    // Safety, whichever the checker sees first).
+    assert_found(
+        BugName::SkipFigure8Rule,
+        &[
             Property::LeaderCompleteness,
             Property::CommittedImmutable,
             Property::StateMachineSafety,
-            Property::LogMatching,
-        ]
-        .contains(&property),
-        Failure::NotLinearizable => true,
-        _ => false,
-    };
-    assert!(ok, "SEED={seed}: {detail}");
+        ],
+    );
 }
 
 #[test]
@@ -79,22 +69,9 @@ fn skipping_the_vote_log_check_elects_a_leader_missing_committed_entries() {
 
 #[test]
 fn forgetting_the_vote_on_restart_elects_two_leaders_in_one_term() {
-    // Expect: a server votes twice in one term: Election Safety breaks, or what follows from
-    // two leaders in a term (divergent logs, a lost acknowledged write in the history). The
-    // sweep's current mix finds the history failure first (see the report).
-    let (seed, failure, detail) = first_caught(BugName::ForgetVoteOnRestart, true);
-    let ok = match failure {
-        Failure::Violation { property } => [
-            Property::ElectionSafety,
-            Property::LeaderAppendOnly,
-            Property::LogMatching,
-            Property::CommittedImmutable,
-        ]
-        .contains(&property),
-        Failure::NotLinearizable => true,
-        _ => false,
-    };
-    assert!(ok, "SEED={seed}: {detail}");
+    // Expect: a voter reboots between two RequestVotes of one term and votes twice, so two
+    // servers lead the same term: Election Safety.
+    assert_found(BugName::ForgetVoteOnRestart, &[Property::ElectionSafety]);
 }
 
 #[test]

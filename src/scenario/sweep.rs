@@ -209,7 +209,9 @@ pub fn run_seed(seed: u64, options: &SweepOptions) -> SeedOutcome {
     }
 }
 
-/// The sweep's own fault kinds, drawn between the world generator's faults.
+/// The sweep's own fault kinds, drawn between the world generator's faults. The last three
+/// (aimed at the leader, or a crash and restart in one instant) are used only by the per-bug
+/// profiles (see [`tune_nemesis_for_bug`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 struct Nemesis {
     /// Gap between two draws `[min, max]`.
@@ -219,16 +221,25 @@ struct Nemesis {
     transfer: u32,
     snapshot: u32,
     campaign: u32,
+    /// Crash the leader (while more than a majority runs).
+    crash_leader: u32,
+    /// Restart a crashed server.
+    restart: u32,
+    /// Crash a running server and restart it at once (volatile state lost, nothing missed).
+    reboot: u32,
 }
 
 impl Nemesis {
-    fn weights(&self) -> [u32; 5] {
+    fn weights(&self) -> [u32; 8] {
         [
             self.add_server,
             self.remove_server,
             self.transfer,
             self.snapshot,
             self.campaign,
+            self.crash_leader,
+            self.restart,
+            self.reboot,
         ]
     }
 }
@@ -279,6 +290,8 @@ fn draw_world(seed: u64, o: &SweepOptions, rng: &mut SimRng) -> (SimConfig, Neme
     }
     if let Some(bug) = o.bug {
         tune_for_bug(&mut c, bug, rng);
+        tune_nemesis_for_bug(&mut nemesis, bug);
+        c.servers = o.servers.unwrap_or(c.servers);
     }
     (c, nemesis)
 }
@@ -370,17 +383,42 @@ fn draw_nemesis(rng: &mut SimRng) -> Nemesis {
         transfer: swarm_weight(rng, 3),
         snapshot: swarm_weight(rng, 3),
         campaign: swarm_weight(rng, 2),
+        ..Nemesis::default()
     }
 }
 
-/// Biases the mix towards what exposes `bug` (documented per bug in `scenarios/README.md`).
+/// Biases the world towards what exposes `bug` (documented per bug in `scenarios/README.md`).
 fn tune_for_bug(c: &mut SimConfig, bug: BugName, rng: &mut SimRng) {
     let f = &mut c.faults;
     f.enabled = true;
     match bug {
-        BugName::SkipFigure8Rule | BugName::SkipVoteLogCheck => {
-            c.raft.bugs.skip_figure8_rule = bug == BugName::SkipFigure8Rule;
-            c.raft.bugs.skip_vote_log_check = bug == BugName::SkipVoteLogCheck;
+        BugName::SkipFigure8Rule => {
+            c.raft.bugs.skip_figure8_rule = true;
+            // The paper's Figure 8 (§5.4.2): a leader replicates an *old-term* entry to a
+            // majority without its own new-term entries, counts it committed, and crashes
+            // before they spread; a server with a newer-term entry at that index is elected
+            // and overwrites it. One entry per AppendEntries makes "old entry without the
+            // new ones" a whole round trip long; the sweep crashes the leader MIT-style
+            // (TestFigure8: crash the leader every 0–13 ms, mostly) and restarts others.
+            c.servers = 5;
+            c.raft.max_entries_per_append = 1;
+            c.raft.max_inflight_appends = 1;
+            (c.raft.pre_vote, c.raft.check_quorum) = (false, false);
+            c.raft.election_timeout_ms_min = 100;
+            c.raft.election_timeout_ms_max = 200;
+            c.raft.heartbeat_interval_ms = 30;
+            c.link = LinkConfig {
+                latency_ms_min: 1,
+                latency_ms_max: 15,
+                ..LinkConfig::default()
+            };
+            c.auto_compact_entries = 0;
+            f.enabled = false;
+            c.workload.think_ms_min = 0;
+            c.workload.think_ms_max = 20;
+        }
+        BugName::SkipVoteLogCheck => {
+            c.raft.bugs.skip_vote_log_check = true;
             // Leaders that crash with partly replicated entries, and minorities that lag.
             (f.crash, f.restart, f.partition, f.heal) = (4, 4, 2, 2);
             (f.interval_ms_min, f.interval_ms_max) = (50, 300);
@@ -389,11 +427,23 @@ fn tune_for_bug(c: &mut SimConfig, bug: BugName, rng: &mut SimRng) {
         }
         BugName::ForgetVoteOnRestart => {
             c.raft.bugs.forget_vote_on_restart = true;
-            // Crash-restarts during elections: a voter that forgot its vote votes again.
-            (f.crash, f.restart, f.pause, f.partition, f.cut_link, f.heal) = (4, 6, 0, 1, 1, 2);
-            (f.interval_ms_min, f.interval_ms_max) = (20, 150);
+            // A voter that votes, reboots and votes again in the same term for a second
+            // candidate: split votes (a narrow timeout range, forced campaigns), a slow,
+            // reordering network so the second RequestVote arrives after the reboot, and
+            // reboots (crash + restart in one instant) several times per election timeout.
             c.raft.pre_vote = false;
             c.raft.check_quorum = false;
+            c.raft.election_timeout_ms_min = 100;
+            c.raft.election_timeout_ms_max = 130;
+            c.raft.heartbeat_interval_ms = 30;
+            c.link = LinkConfig {
+                latency_ms_min: 1,
+                latency_ms_max: 40,
+                reorder_ppm: 200_000,
+                reorder_delay_ms_max: 60,
+                ..LinkConfig::default()
+            };
+            f.enabled = false;
         }
         BugName::KeepCommitAcrossCrash => {
             c.raft.bugs.keep_commit_across_crash = true;
@@ -408,6 +458,31 @@ fn tune_for_bug(c: &mut SimConfig, bug: BugName, rng: &mut SimRng) {
             c.workload.mix.append = 4;
             c.link.latency_ms_max = c.link.latency_ms_min + 25;
         }
+    }
+}
+
+/// The sweep's own faults for `bug` (see [`tune_for_bug`]); other bugs keep the swarm's.
+fn tune_nemesis_for_bug(n: &mut Nemesis, bug: BugName) {
+    match bug {
+        BugName::SkipFigure8Rule => {
+            *n = Nemesis {
+                interval_ms: (5, 60),
+                crash_leader: 2,
+                restart: 3,
+                ..Nemesis::default()
+            };
+        }
+        BugName::ForgetVoteOnRestart => {
+            *n = Nemesis {
+                interval_ms: (5, 40),
+                campaign: 2,
+                crash_leader: 1,
+                restart: 2,
+                reboot: 4,
+                ..Nemesis::default()
+            };
+        }
+        _ => {}
     }
 }
 
@@ -476,7 +551,7 @@ fn safety_phase(
             ));
         }
         if active && sim.now_ms() < end {
-            if let Some(action) = draw_nemesis_action(sim.world(), n, rng) {
+            for action in draw_nemesis_action(sim.world(), n, rng) {
                 // The world refuses what does not apply now (no leader, change pending, …).
                 let _ = sim.apply(action);
             }
@@ -485,9 +560,57 @@ fn safety_phase(
     None
 }
 
-fn draw_nemesis_action(w: &World, n: &Nemesis, rng: &mut SimRng) -> Option<Action> {
-    let which = rng.weighted(&n.weights())?;
-    let leader = w.current_leader()?;
+fn draw_nemesis_action(w: &World, n: &Nemesis, rng: &mut SimRng) -> Vec<Action> {
+    let Some(which) = rng.weighted(&n.weights()) else {
+        return Vec::new();
+    };
+    if which >= 5 {
+        return draw_crash_action(w, which, rng);
+    }
+    let Some(leader) = w.current_leader() else {
+        return Vec::new();
+    };
+    draw_cluster_action(w, leader, which, rng)
+        .into_iter()
+        .collect()
+}
+
+/// Crashes of the per-bug profiles: the leader, a restart, or a reboot. At most a minority
+/// is down at once, as with the world's own faults.
+fn draw_crash_action(w: &World, which: usize, rng: &mut SimRng) -> Vec<Action> {
+    let all = w.servers().count();
+    let ids = |status: Status| -> Vec<NodeId> {
+        w.servers()
+            .filter(|s| s.status() == status)
+            .map(|s| s.id)
+            .collect()
+    };
+    let (running, crashed) = (ids(Status::Running), ids(Status::Crashed));
+    let may_take_down = all - running.len() < all.saturating_sub(1) / 2;
+    let pick = |rng: &mut SimRng, ids: &[NodeId]| {
+        (!ids.is_empty()).then(|| ids[rng.below(ids.len() as u64) as usize])
+    };
+    match which {
+        5 if may_take_down => w
+            .current_leader()
+            .map(|server| vec![Action::Crash { server }])
+            .unwrap_or_default(),
+        6 => pick(rng, &crashed)
+            .map(|server| vec![Action::Restart { server }])
+            .unwrap_or_default(),
+        7 => pick(rng, &running)
+            .map(|server| vec![Action::Crash { server }, Action::Restart { server }])
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+fn draw_cluster_action(
+    w: &World,
+    leader: NodeId,
+    which: usize,
+    rng: &mut SimRng,
+) -> Option<Action> {
     let members: Vec<NodeId> = w
         .server(leader)?
         .node()?
