@@ -676,3 +676,43 @@ fn oversized_client_operations_are_refused() {
         assert!(e.to_string().contains("characters"), "{e}");
     }
 }
+
+// Hostile scenario documents through `fromScenarioJson`'s parser: wrong types, unknown fields,
+// JSON nested past serde_json's recursion limit, a 10 MB name, markup in a name — each refused
+// with a message naming the problem.
+#[test]
+fn hostile_scenario_documents_are_refused_with_a_reason() {
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep_obj = format!(
+        "{{\"cluster\":{}1{}}}",
+        "{\"a\":".repeat(5_000),
+        "}".repeat(5_000)
+    );
+    let long_name = format!(
+        "{{\"name\":\"{}\",\"steps\":[]}}",
+        "x".repeat(10 * 1024 * 1024)
+    );
+    for (doc, reason) in [
+        ("", "EOF"),
+        ("{", "EOF"),
+        ("null", "invalid"),
+        ("[]", "not an array"),
+        (
+            r#"{"cluster":{"servers":"3"},"steps":[]}"#,
+            "cluster.servers",
+        ),
+        (r#"{"cluster":{},"steps":[],"extra":1}"#, "extra"),
+        (deep.as_str(), "not an array"),
+        (&format!("{{\"steps\":{deep}}}"), "steps[0]"),
+        (deep_obj.as_str(), "cluster"),
+        (long_name.as_str(), "limit"),
+        (
+            r#"{"name":"<img src=x onerror=alert(1)>","steps":[]}"#,
+            "name",
+        ),
+    ] {
+        let e = scenario_file::cluster_config(doc).expect_err(&doc[..doc.len().min(60)]);
+        assert!(e.starts_with("invalid scenario"), "{e}");
+        assert!(e.contains(reason), "{e} does not name {reason}");
+    }
+}

@@ -35,6 +35,9 @@ const ANNOUNCE_GAP_MS = 1500;
 const CLIENTS = 2;
 /** Clients register after the first election has had time to finish. */
 const CLIENTS_START_MS = 600;
+/** A log holding more entries than this is compacted at its applied index: without it a long run
+ * under the workload grows every log (and every time-travel checkpoint) without bound. */
+const AUTO_COMPACT_ENTRIES = 1_000;
 
 /** The main page: the whole document is the lab, the URL carries its options. */
 export function main() {
@@ -68,6 +71,7 @@ function buildSimulation(values, seed) {
   return new raftlab.Simulation({
     servers: values.nodes, seed: seed ?? undefined, clients: CLIENTS, clientsStartMs: CLIENTS_START_MS,
     workload: values.workload, preVote: values.preVote, bugs: values.bugs ?? undefined,
+    autoCompactEntries: AUTO_COMPACT_ENTRIES,
   });
 }
 

@@ -59,6 +59,14 @@ impl Scenario {
         if text.len() > MAX_SCENARIO_BYTES {
             return Err(ScenarioError::TooLarge(text.len()));
         }
+        // serde's derived structs also accept a JSON array (fields by position): `[]` would be a
+        // valid, empty scenario. A scenario is an object.
+        if text.trim_start().starts_with('[') {
+            return Err(ScenarioError::invalid(
+                ".",
+                "a scenario is a JSON object { \"cluster\": …, \"steps\": […] }, not an array",
+            ));
+        }
         let mut de = serde_json::Deserializer::from_str(text);
         let scenario: Scenario = serde_path_to_error::deserialize(&mut de).map_err(from_serde)?;
         de.end().map_err(|e| from_json_error(&e))?;

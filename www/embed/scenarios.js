@@ -19,6 +19,8 @@ export async function scenarioText(nameOrUrl) {
   if (!isScenarioUrl(nameOrUrl)) throw new Error(`unknown scenario “${nameOrUrl}”`);
   const res = await fetch(new URL(nameOrUrl, globalThis.location.href), { credentials: 'omit' });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  // Refuse a declared oversize body before reading it into memory.
+  if (Number(res.headers.get('content-length') ?? 0) > MAX_BYTES) throw new Error('too large');
   const text = await res.text();
   if (text.length > MAX_BYTES) throw new Error('too large');
   return text;
