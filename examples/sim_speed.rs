@@ -27,7 +27,10 @@ fn fixed_config() -> SimConfig {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--print-config") {
-        println!("{}", serde_json::to_string_pretty(&fixed_config()).expect("config serializes"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&fixed_config()).expect("config serializes")
+        );
         return;
     }
     let [path, virtual_ms] = args.as_slice() else {
@@ -35,7 +38,8 @@ fn main() {
         std::process::exit(2);
     };
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
-    let config: SimConfig = serde_json::from_str(&text).unwrap_or_else(|e| panic!("bad config {path}: {e}"));
+    let config: SimConfig =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("bad config {path}: {e}"));
     let virtual_ms: u64 = virtual_ms.parse().expect("VIRTUAL_MS is a whole number");
     let mut sim = Simulation::new(config).expect("valid config");
     let start = Instant::now();
