@@ -155,3 +155,21 @@ test('a scenario whose keys and values hold markup renders them as text (names a
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('the counterexample search runs off the main thread: the lab keeps running during it, and cancel stops the worker', async () => {
+  const { page, problems } = await openPage(browser.context, `${server.url}?seed=1&speed=5`);
+  await page.click('#break-tab-bugs');
+  await page.selectOption('#break-hunt-bug', 'forget_vote_on_restart');
+  await page.click('#break-search');
+  await page.waitForFunction(() => window.raftlabBreak.searchState().status === 'running', null, { timeout: WAIT_MS });
+  // While the worker runs seed after seed, the page's own loop keeps advancing the lab.
+  const during = await state(page);
+  await stillRunning(page, during);
+  await page.click('#break-search-cancel');
+  const cancelled = await page.evaluate(() => window.raftlabBreak.searchState());
+  assert.equal(cancelled.status, 'cancelled');
+  await page.waitForTimeout(500);
+  assert.equal((await page.evaluate(() => window.raftlabBreak.searchState())).done, cancelled.done, 'no progress after cancel: the worker is gone');
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -189,6 +189,219 @@ fn scenario_trace_hash_in_the_browser_matches_the_native_golden_hash() {
     assert_eq!(report.trace_hash, golden);
 }
 
+// ---- facade fuzz (issue 9) ------------------------------------------------------------------
+
+/// SplitMix64 for the browser fuzz's own choices.
+struct FuzzRng(u64);
+
+impl FuzzRng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn number(&mut self) -> f64 {
+        const SPECIAL: [f64; 14] = [
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            -1.0,
+            0.0,
+            0.5,
+            1.0,
+            2.0,
+            3.0,
+            26.0,
+            1e9,
+            9_007_199_254_740_992.0,
+            1e300,
+            -0.0,
+        ];
+        match self.below(3) {
+            0 => SPECIAL[self.below(SPECIAL.len() as u64) as usize],
+            1 => self.below(8) as f64,
+            _ => self.below(3_000) as f64,
+        }
+    }
+
+    fn text(&mut self) -> String {
+        match self.below(5) {
+            0 => String::new(),
+            1 => "<img src=x onerror=alert(1)>".into(),
+            2 => "x".repeat(100),
+            3 => "a\u{7}b".into(),
+            _ => format!("k{}", self.below(4)),
+        }
+    }
+}
+
+/// A refused call must be a JavaScript `Error` with a message, never a panic (a panic in wasm
+/// aborts the module, which fails the test run).
+fn fuzz_check(r: Result<(), wasm_bindgen::JsError>) {
+    if let Err(e) = r {
+        let v: JsValue = e.into();
+        let msg = js_sys::Error::from(v).message();
+        assert!(msg.length() > 0, "an error without a message");
+    }
+}
+
+/// A hostile JavaScript value for the object-taking calls.
+fn fuzz_object(rng: &mut FuzzRng) -> JsValue {
+    match rng.below(7) {
+        0 => JsValue::NULL,
+        1 => JsValue::from_str("<img src=x onerror=alert(1)>"),
+        2 => opts(serde_json::json!({ "lossPercent": rng.number().min(1e300) })),
+        3 => opts(serde_json::json!({ "latencyMsMin": 5, "latencyMsMax": 2 })),
+        4 => opts(serde_json::json!({ "bogus": true })),
+        5 => opts(serde_json::json!([[1, 2], [3, rng.below(30)]])),
+        _ => opts(serde_json::json!({ "type": "crash", "server": rng.below(30) })),
+    }
+}
+
+/// One random call of the JS-visible facade with arguments that are as often wrong as right.
+fn fuzz_call(s: &mut Simulation, rng: &mut FuzzRng) {
+    let (a, b) = (rng.number(), rng.number());
+    match rng.below(30) {
+        0 => fuzz_check(s.crash(a)),
+        1 => fuzz_check(s.restart(a)),
+        2 => fuzz_check(s.pause(a)),
+        3 => fuzz_check(s.resume(a)),
+        4 => fuzz_check(s.timeout_now(a)),
+        5 => fuzz_check(s.campaign(a)),
+        6 => fuzz_check(s.transfer_leadership(a)),
+        7 => fuzz_check(
+            s.add_server(if rng.below(2) == 0 { None } else { Some(a) })
+                .map(drop),
+        ),
+        8 => fuzz_check(s.remove_server(a)),
+        9 => fuzz_check(s.snapshot(a)),
+        10 => fuzz_check(s.partition(fuzz_object(rng))),
+        11 => fuzz_check(s.cut_link(a, b, rng.below(2) == 0)),
+        12 => fuzz_check(s.repair_link(a, b, rng.below(2) == 0)),
+        13 => fuzz_check(s.heal()),
+        14 => fuzz_check(s.set_network(fuzz_object(rng))),
+        15 => fuzz_check(s.set_network(fuzz_object(rng))),
+        16 => fuzz_check(s.client_write(a, &rng.text(), &rng.text())),
+        17 => fuzz_check(s.client_read(a, &rng.text(), rng.below(2) == 0)),
+        18 => fuzz_check(s.client_cas(a, &rng.text(), Some(rng.text()), &rng.text())),
+        19 => fuzz_check(s.client_append(a, &rng.text(), &rng.text())),
+        20 => fuzz_check(s.set_workload(rng.below(2) == 0)),
+        21 => match rng.below(5) {
+            0 => fuzz_check(s.deliver_message(a)),
+            1 => fuzz_check(s.drop_message(a)),
+            2 => fuzz_check(s.duplicate_message(a)),
+            3 => fuzz_check(s.hold_message(a)),
+            _ => fuzz_check(s.release_message(a)),
+        },
+        22 => fuzz_check(s.apply_action(fuzz_object(rng))),
+        23 | 24 => fuzz_check(s.advance(a.min(3_000.0))),
+        25 => fuzz_check(s.seek(if a > s.now_ms() + 3_000.0 {
+            s.now_ms() + 10.0
+        } else {
+            a
+        })),
+        26 => fuzz_check(s.seek_step(s.steps() + b.min(200.0) - rng.below(400) as f64)),
+        27 => fuzz_check(s.step_back()),
+        28 => {
+            s.step_event();
+        }
+        _ => {
+            fuzz_check(s.log_cells(a, b).map(drop));
+            fuzz_check(s.log_window(a, b, rng.number()).map(drop));
+            fuzz_check(s.server_details(a).map(drop));
+            fuzz_check(s.message_details(a).map(drop));
+            fuzz_check(s.feed_since(a, b).map(drop));
+            fuzz_check(s.clients(a).map(drop));
+            fuzz_check(s.pending_events(a).map(drop));
+            fuzz_check(s.trace_tail(a).map(drop));
+        }
+    }
+    s.frame_global();
+    s.frame_nodes();
+    s.frame_messages();
+    s.frame_progress();
+    fuzz_check(s.timeline().map(drop));
+}
+
+// The JS-visible facade under random calls with hostile arguments (bounded: a few seconds):
+// no panic, every refusal is an Error with a message, no violation without a bug switch.
+#[wasm_bindgen_test]
+fn fuzz_random_facade_calls_never_panic_and_keep_safety() {
+    for seed in 0..6u64 {
+        let mut rng = FuzzRng(0xfacade + seed);
+        let servers = 1 + rng.below(6);
+        let compact = [0, 10, 50][seed as usize % 3];
+        let mut s = Simulation::new(opts(serde_json::json!({
+            "servers": servers, "seed": seed, "workload": seed % 2 == 0,
+            "autoCompactEntries": compact,
+        })))
+        .expect("valid options");
+        for _ in 0..150 {
+            fuzz_call(&mut s, &mut rng);
+        }
+        let v: Vec<serde_json::Value> =
+            serde_wasm_bindgen::from_value(s.violations().unwrap()).unwrap();
+        assert!(
+            v.is_empty(),
+            "SEED={seed}: violations without a bug switch: {v:?}"
+        );
+    }
+}
+
+// Hostile documents through `fromScenarioJson` / `fromConfigJson` and hostile option objects:
+// each is an Error naming the problem, never a panic — including JSON nested past serde_json's
+// recursion limit and a 10 MB name.
+#[wasm_bindgen_test]
+fn fuzz_hostile_documents_are_errors_with_a_message() {
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep_obj = format!(
+        "{{\"cluster\":{}1{}}}",
+        "{\"a\":".repeat(5_000),
+        "}".repeat(5_000)
+    );
+    let long_name = format!(
+        "{{\"name\":\"{}\",\"steps\":[]}}",
+        "x".repeat(10 * 1024 * 1024)
+    );
+    let html = r#"{"name":"<img src=x onerror=alert(1)>","steps":[]}"#;
+    for doc in [
+        "",
+        "{",
+        "null",
+        "[]",
+        "{\"cluster\":{\"servers\":\"3\"},\"steps\":[]}",
+        "{\"cluster\":{},\"steps\":[],\"extra\":1}",
+        deep.as_str(),
+        deep_obj.as_str(),
+        long_name.as_str(),
+        html,
+    ] {
+        for r in [
+            Simulation::from_scenario_json(doc).map(drop),
+            Simulation::from_config_json(doc).map(drop),
+        ] {
+            let e = r.expect_err("refused");
+            let msg: String = js_sys::Error::from(JsValue::from(e)).message().into();
+            assert!(msg.starts_with("invalid"), "{msg}");
+        }
+    }
+    let mut rng = FuzzRng(9);
+    for _ in 0..60 {
+        let o = fuzz_object(&mut rng);
+        if let Err(e) = Simulation::new(o) {
+            let msg: String = js_sys::Error::from(JsValue::from(e)).message().into();
+            assert!(!msg.is_empty());
+        }
+    }
+}
+
 // ---- issue 7: links, the space-time recorder, the bug hunt ----
 
 #[wasm_bindgen_test]
