@@ -39,18 +39,39 @@ fn assert_found(bug: BugName, expected: &[Property]) {
 }
 
 #[test]
-#[ignore = "open: the Figure 8 profile (5 servers, one entry per AppendEntries, leader crashes every 5-60 ms) finds nothing in 2300 seeds; needs a schedule-aware adversary"]
 fn skipping_the_figure8_rule_breaks_a_committed_entry() {
     // Expect: an entry committed by counting earlier-term replicas is later overwritten by a
     // leader that never had it: Leader Completeness (or Committed Immutable / State Machine
     // Safety, whichever the checker sees first).
-    assert_found(
-        BugName::SkipFigure8Rule,
-        &[
-            Property::LeaderCompleteness,
-            Property::CommittedImmutable,
-            Property::StateMachineSafety,
-        ],
+    //
+    // The chaos sweep's random crashes do not reach the paper's Figure 8 schedule (2300 seeds
+    // tried): a leader must be stopped in the instant between committing an older-term entry
+    // by counting and spreading its own term's entry. The bug hunt behind the page's "find a
+    // counterexample" adds exactly that adversary on top of the fault generator, so this test
+    // sweeps its seeds (`scenarios/examples/figure8_bug.json` walks the schedule by hand).
+    let found = (1..=1000)
+        .map(|seed| {
+            raftlab::wasm::search::run_search_seed(seed, BugName::SkipFigure8Rule, 5, 20_000)
+        })
+        .find(|o| o.violated)
+        .expect("skip_figure8_rule: no property broke in seeds 1..=1000 of the bug hunt");
+    eprintln!(
+        "skip_figure8_rule: SEED={} {:?}: {}",
+        found.seed, found.property, found.detail
+    );
+    let expected = [
+        Property::LeaderCompleteness,
+        Property::CommittedImmutable,
+        Property::StateMachineSafety,
+    ];
+    assert!(
+        expected
+            .iter()
+            .any(|p| Some(p.name().to_string()) == found.property),
+        "SEED={} broke {:?}, expected one of {expected:?}: {}",
+        found.seed,
+        found.property,
+        found.detail
     );
 }
 
