@@ -78,7 +78,7 @@ export function holds(cond, sim, ctx) {
     }
     case 'no_violation': return g.violations === 0;
     case 'violation': return g.violations > 0;
-    case 'clients_idle': return sim.clients(0).every((c) => !c.view.pending && Number(c.view.queued) === 0);
+    case 'clients_idle': return sim.clients(1).every((c) => !c.pending && Number(c.queued) === 0);
     case 'running': return (arg.at_least === undefined || running.length >= arg.at_least) && (arg.at_most === undefined || running.length <= arg.at_most);
     default: return true; // expectations the page does not model (linearizable, messages, …) pass here
   }

@@ -6,13 +6,13 @@
 // The position (step count) at the start of every stop is recorded, so Back is an exact seek.
 import { holds, resolveRef, resolveSet } from './conditions.js';
 
-const ACTION_KEYS = ['crash', 'restart', 'reboot', 'pause', 'resume', 'snapshot', 'partition', 'heal', 'put', 'write',
+const ACTION_KEYS = ['crash', 'restart', 'reboot', 'pause', 'resume', 'snapshot', 'partition', 'cut', 'heal', 'put', 'write',
   'append', 'cas', 'get', 'read', 'campaign', 'timeout_now', 'transfer_leadership', 'add_server', 'remove_server',
   'workload', 'faults', 'disconnect', 'connect', 'run_ms', 'expect', 'wait'];
 /** Command-log action types a learner step accepts, by scenario key. */
 const LOG_TYPES = {
   crash: ['crash'], restart: ['restart'], pause: ['pause'], resume: ['resume'], snapshot: ['snapshot'],
-  partition: ['partition', 'cut_link'], disconnect: ['partition', 'cut_link'], heal: ['heal'], connect: ['heal', 'repair_link'],
+  partition: ['partition', 'cut_link'], disconnect: ['partition', 'cut_link'], cut: ['cut_link'], heal: ['heal'], connect: ['heal', 'repair_link'],
   put: ['client_op'], write: ['client_op'], append: ['client_op'], cas: ['client_op'], get: ['client_op'], read: ['client_op'],
   campaign: ['campaign'], timeout_now: ['campaign'], transfer_leadership: ['transfer_leadership'],
   add_server: ['add_server'], remove_server: ['remove_server'],
@@ -60,6 +60,10 @@ export function createPlayer(scenario) {
       case 'add_server': sim.addServer(typeof v === 'number' ? v : undefined); return;
       case 'partition': sim.partition(v.map((g) => resolveSet(g, sim, ctx.saved))); return;
       case 'disconnect': sim.partition([ids()]); return;
+      case 'cut': {
+        const end = (r) => { const id = resolveRef(r, sim, ctx.saved); if (id === null) throw new Error(`no server ${JSON.stringify(r)}`); return id; };
+        sim.cutLink(end(v.from), end(v.to), v.both ?? true); return;
+      }
       case 'heal': case 'connect': sim.heal(); return;
       case 'workload': sim.setWorkload(Boolean(v)); return;
       case 'faults': sim.setFaults(Boolean(v)); return;
