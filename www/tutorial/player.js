@@ -62,7 +62,7 @@ export function createPlayer(scenario) {
       case 'disconnect': sim.partition([ids()]); return;
       case 'cut': {
         const end = (r) => { const id = resolveRef(r, sim, ctx.saved); if (id === null) throw new Error(`no server ${JSON.stringify(r)}`); return id; };
-        sim.cutLink(end(v.from), end(v.to), v.both ?? true); return;
+        sim.cutLink(end(v.from), end(v.to), v.both === true); return; // one way unless `both`, as natively
       }
       case 'heal': case 'connect': sim.heal(); return;
       case 'workload': sim.setWorkload(Boolean(v)); return;
