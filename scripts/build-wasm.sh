@@ -15,7 +15,7 @@ case "$profile" in
 esac
 
 cargo build --lib --target wasm32-unknown-unknown "${cargo_flags[@]}"
-wasm-bindgen "target/wasm32-unknown-unknown/$dir/raftlab.wasm" \
+wasm-bindgen "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/$dir/raftlab.wasm" \
   --out-dir "$out" --target bundler --typescript
 if [ "$profile" = release ]; then
   wasm-opt -Oz --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \

@@ -30,7 +30,7 @@ function build() {
 }
 
 function nativeSpeed(configPath) {
-  const bin = path.join(ROOT, 'target/release/examples/sim_speed');
+  const bin = path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target'), 'release/examples/sim_speed');
   const runs = [1, 2, 3].map(() => JSON.parse(sh(bin, [configPath, String(SPEED_RUN_MS)])));
   return runs.sort((a, b) => a.elapsed_ms - b.elapsed_ms)[1];
 }
@@ -75,7 +75,7 @@ async function frameStats(context, base, nodes) {
 async function main() {
   build();
   const configPath = path.join(tmpdir(), 'raftlab-bench-config.json');
-  const configJson = sh(path.join(ROOT, 'target/release/examples/sim_speed'), ['--print-config']);
+  const configJson = sh(path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target'), 'release/examples/sim_speed'), ['--print-config']);
   writeFileSync(configPath, configJson);
 
   const app = await serveStatic(DIST, '/');
