@@ -20,12 +20,16 @@ module.exports = [
   },
   {
     // The browser benchmark: a page (ES module in the browser), its webpack config, its runner.
-    files: ['bench/browser/page.js'],
-    languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
+    files: ['bench/browser/page.js', 'bench/browser/search-worker.js'],
+    languageOptions: { sourceType: 'module', globals: { ...globals.browser, ...globals.worker } },
   },
   {
     files: ['bench/browser/webpack.config.js'],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+  },
+  {
+    files: ['bench/*.mjs'],
+    languageOptions: { sourceType: 'module', globals: { ...globals.node } },
   },
   {
     files: ['bench/browser/*.mjs'],

@@ -44,6 +44,19 @@ function memoryOverTime(configJson, totalMs, chunkMs) {
   return samples;
 }
 
-globalThis.bench = { simSpeed, seekTimes, memoryOverTime, version: raftlab.version() };
+/** Runs `seeds` seeds of the counterexample search in a Web Worker; resolves with its timing. */
+function searchSpeed(bug, servers, runMs, firstSeed, seeds) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./search-worker.js', import.meta.url));
+    worker.onerror = (e) => { worker.terminate(); reject(new Error(e.message)); };
+    worker.onmessage = (e) => {
+      if (e.data.ready) { worker.postMessage({ bug, servers, runMs, firstSeed, seeds }); return; }
+      worker.terminate();
+      if (e.data.error) reject(new Error(e.data.error)); else resolve(e.data);
+    };
+  });
+}
+
+globalThis.bench = { simSpeed, seekTimes, memoryOverTime, searchSpeed, version: raftlab.version() };
 document.getElementById('status').textContent = `ready (raftlab ${raftlab.version()})`;
 document.body.dataset.ready = 'true';

@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ROOT, DIST, launchBrowser, serveStatic } from '../../e2e/harness.mjs';
 
 const FRAME_SAMPLE_MS = 5_000;
@@ -17,6 +18,8 @@ const SPEED_RUN_MS = 60_000;
 const SEEK_RUN_MS = 600_000;
 const SOAK_MS = 3_600_000;
 const SOAK_SLICE_MS = 600_000;
+/** The counterexample search as the page runs it (www/break/settings.js): 5 servers, 20 s. */
+const SEARCH = { bug: 'skip_figure8_rule', servers: 5, runMs: 20_000, firstSeed: 1, seeds: 40 };
 
 const sh = (cmd, args, opts = {}) => execFileSync(cmd, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...opts });
 const quantile = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
@@ -26,11 +29,20 @@ function build() {
   if (process.env.BENCH_SKIP_BUILD) return;
   sh('bash', ['scripts/build.sh'], { stdio: 'inherit' });
   sh('npx', ['webpack', '--config', 'bench/browser/webpack.config.js'], { stdio: 'inherit' });
-  sh('cargo', ['build', '--release', '--example', 'sim_speed'], { stdio: 'inherit' });
+  sh('cargo', ['build', '--release', '--example', 'sim_speed', '--example', 'search_speed'], { stdio: 'inherit' });
+}
+
+const example = (name) => path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target'), 'release/examples', name);
+
+/** The same search seeds natively (median of 3 runs). */
+function nativeSearch() {
+  const args = [SEARCH.bug, SEARCH.servers, SEARCH.runMs, SEARCH.firstSeed, SEARCH.seeds].map(String);
+  const runs = [1, 2, 3].map(() => JSON.parse(sh(example('search_speed'), args)));
+  return runs.sort((a, b) => a.elapsed_ms - b.elapsed_ms)[1];
 }
 
 function nativeSpeed(configPath) {
-  const bin = path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target'), 'release/examples/sim_speed');
+  const bin = example('sim_speed');
   const runs = [1, 2, 3].map(() => JSON.parse(sh(bin, [configPath, String(SPEED_RUN_MS)])));
   return runs.sort((a, b) => a.elapsed_ms - b.elapsed_ms)[1];
 }
@@ -72,10 +84,11 @@ async function frameStats(context, base, nodes) {
   return { frames: frames.length, p50: quantile(intervals, 0.5), p95: quantile(intervals, 0.95), fps: 1000 / quantile(intervals, 0.5), work50: quantile(work, 0.5), work95: quantile(work, 0.95) };
 }
 
-async function main() {
+/** Runs every browser figure; returns rows [metric, value, goal, met] (met: true/false/''). */
+export async function browserRows() {
   build();
   const configPath = path.join(tmpdir(), 'raftlab-bench-config.json');
-  const configJson = sh(path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target'), 'release/examples/sim_speed'), ['--print-config']);
+  const configJson = sh(example('sim_speed'), ['--print-config']);
   writeFileSync(configPath, configJson);
 
   const app = await serveStatic(DIST, '/');
@@ -121,12 +134,25 @@ async function main() {
     const last = soak[soak.length - 1].heap_bytes;
     const half = soak[Math.floor(soak.length / 2) - 1].heap_bytes;
     rows.push(['wasm heap over a 1-hour virtual run (every 10 min)', soak.map((s) => `${fmt(mb(s.heap_bytes))}`).join(' → ') + ' MB', '≤ 64 MB and flat', mb(last) <= 64 && last <= half * 1.1]);
+
+    const { bug, servers, runMs, firstSeed, seeds } = SEARCH;
+    const inWorker = await page.evaluate((a) => globalThis.bench.searchSpeed(...a), [bug, servers, runMs, firstSeed, seeds]);
+    const nativeS = nativeSearch();
+    const same = inWorker.events === nativeS.events && inWorker.violated === nativeS.violated;
+    const rate = (r) => r.seeds / r.elapsed_ms * 1000;
+    rows.push([`counterexample search (${bug}, ${servers} servers, ${runMs / 1000} s/seed), native`, `${fmt(rate(nativeS))} seeds/s`, 'report', '']);
+    rows.push(['same seeds in a browser Web Worker (wasm)', `${fmt(rate(inWorker))} seeds/s; ${same ? 'same events and verdicts' : `DIFFERENT runs (events ${inWorker.events} vs ${nativeS.events})`}`, 'report', same ? '' : false]);
     await page.close();
   } finally {
     await browser.close();
     await app.close();
     await benchSite.close();
   }
+  return rows;
+}
+
+async function main() {
+  const rows = await browserRows();
   console.log('\nraftlab browser benchmark (headless Chromium, production build)\n');
   const w = Math.max(...rows.map((r) => r[0].length));
   for (const [name, value, goal, met] of rows) {
@@ -135,4 +161,6 @@ async function main() {
   }
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err) => { console.error(err); process.exit(1); });
+}
