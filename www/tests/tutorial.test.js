@@ -67,3 +67,36 @@ test('chapter 6 switches the Figure 8 rule off and chapter 7 exercises retries',
   assert.ok(scenario(CHAPTERS[5]).cluster.bugs.includes('skip_figure8_rule'));
   assert.ok(scenario(CHAPTERS[6]).cluster.workload.request_timeout_ms <= 50);
 });
+
+test('messages: deliveries of the chosen kinds since a mark, within bounds', async () => {
+  const { holds, deliveredCounts } = await import('../tutorial/conditions.js');
+  let delivered = new Map([['AppendEntries', 10], ['AppendAccepted', 9], ['InstallSnapshot', 0]]);
+  const sim = { counters: () => ({ delivered }), steps: 1 };
+  const ctx = { saved: {}, ops: {}, marks: { back: deliveredCounts(sim) } };
+  const cond = { messages: { from_mark: 'back', kinds: ['install_snapshot'], at_least: 1 } };
+  assert.equal(holds(cond, sim, ctx), false, 'no snapshot sent since the mark');
+  delivered = new Map([['AppendEntries', 30], ['AppendAccepted', 25], ['InstallSnapshot', 2]]);
+  assert.equal(holds(cond, sim, ctx), true);
+  assert.equal(holds({ messages: { from_mark: 'back', kinds: ['requests'], at_most: 21 } }, sim, ctx), false, '20 appends + 2 snapshots = 22 requests');
+  assert.equal(holds({ messages: { from_mark: 'back', kinds: ['requests'], at_most: 22 } }, sim, ctx), true);
+  assert.equal(holds({ messages: { from_mark: 'back', kinds: ['responses'], at_least: 16, at_most: 16 } }, sim, ctx), true);
+  assert.equal(holds({ messages: { from_mark: 'back', at_least: 39, at_most: 39 } }, sim, ctx), false, 'all kinds: 20 + 16 + 2 = 38');
+  assert.equal(holds({ messages: { from_mark: 'never', at_least: 0 } }, sim, ctx), false, 'an unreached mark does not hold');
+});
+
+test('linearizable: the page asks the checker, and only again once the world moved', async () => {
+  const { holds } = await import('../tutorial/conditions.js');
+  let calls = 0;
+  let verdict = 'linearizable';
+  const sim = { steps: 5, checkLinearizability: () => { calls += 1; return { verdict }; } };
+  const ctx = { saved: {}, ops: {}, marks: {} };
+  assert.equal(holds({ linearizable: {} }, sim, ctx), true);
+  verdict = 'not_linearizable';
+  assert.equal(holds({ linearizable: {} }, sim, ctx), true, 'same step: the cached verdict');
+  assert.equal(calls, 1);
+  sim.steps = 6;
+  assert.equal(holds({ linearizable: {} }, sim, ctx), false);
+  verdict = 'inconclusive';
+  sim.steps = 7;
+  assert.equal(holds({ linearizable: {} }, sim, ctx), false, 'an inconclusive search is no pass');
+});

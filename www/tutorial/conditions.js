@@ -38,12 +38,47 @@ function holders(sim, key, value, append) {
   return sim.kvState().filter((s) => s.status !== 'Crashed' && s.kv.some(([k, v]) => k === key && (append ? v.includes(value) : v === value))).length;
 }
 
+/** Request kinds, one per RPC (the scenario format's `"requests"`; src/scenario/refs.rs). */
+const REQUEST_KINDS = ['RequestVote', 'RequestPreVote', 'Heartbeat', 'AppendEntries', 'InstallSnapshot', 'TimeoutNow', 'ReadIndex', 'TransferLeader'];
+
+/** Messages delivered so far, by kind (`{ AppendEntries: 12, … }`), a plain object to keep in marks. */
+export function deliveredCounts(sim) {
+  const d = sim.counters().delivered ?? {};
+  return Object.fromEntries(d instanceof Map ? d : Object.entries(d));
+}
+
+/** Whether a kind (`AppendEntries`) is in a scenario kind selection (`["append_entries", "responses"]`). */
+function selected(kind, names) {
+  const snake = kind.replace(/[A-Z]/g, (c, i) => (i ? '_' : '') + c.toLowerCase());
+  return names.some((n) => n === 'all' || n === snake || (n === 'requests' && REQUEST_KINDS.includes(kind)) || (n === 'responses' && !REQUEST_KINDS.includes(kind)));
+}
+
+/** `messages`: deliveries between two marks (the second defaults to now), within bounds. */
+function messagesHold(arg, sim, ctx) {
+  const from = ctx.marks?.[arg.from_mark];
+  const to = arg.to_mark === undefined ? deliveredCounts(sim) : ctx.marks?.[arg.to_mark];
+  if (!from || !to) return false;
+  const names = arg.kinds ?? ['all'];
+  const count = Object.keys(to).filter((k) => selected(k, names)).reduce((sum, k) => sum + Math.max(0, to[k] - (from[k] ?? 0)), 0);
+  return (arg.at_least === undefined || count >= arg.at_least) && (arg.at_most === undefined || count <= arg.at_most);
+}
+
+/** `linearizable`: the client history checks out (a search: redone only when the world moved). */
+function linearizableHolds(sim, ctx) {
+  if (ctx.linearizableAt?.steps !== sim.steps) {
+    ctx.linearizableAt = { steps: sim.steps, ok: sim.checkLinearizability().verdict === 'linearizable' };
+  }
+  return ctx.linearizableAt.ok;
+}
+
 /**
  * Whether `cond` (one expectation object, e.g. `{ leader: { save_as: "L" } }`) holds now.
  * `ctx` holds `saved` names and `ops` (named client operations). Saves names when it holds.
  */
 export function holds(cond, sim, ctx) {
   const [name, arg = {}] = Object.entries(cond)[0] ?? [];
+  if (name === 'messages') return messagesHold(arg, sim, ctx);
+  if (name === 'linearizable') return linearizableHolds(sim, ctx);
   const frame = readFrame(sim);
   const g = frame.global;
   const running = frame.nodes.filter((n) => n.status === 'running');
@@ -80,6 +115,6 @@ export function holds(cond, sim, ctx) {
     case 'violation': return g.violations > 0;
     case 'clients_idle': return sim.clients(1).every((c) => !c.pending && Number(c.queued) === 0);
     case 'running': return (arg.at_least === undefined || running.length >= arg.at_least) && (arg.at_most === undefined || running.length <= arg.at_most);
-    default: return true; // expectations the page does not model (linearizable, messages, …) pass here
+    default: return true; // response, connected, log_retained, acknowledged_writes_present: checked natively (src/scenario), not here
   }
 }

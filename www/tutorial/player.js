@@ -4,7 +4,7 @@
 // pure function of the scenario and the learner's actions); steps with `"note": "learner"` wait
 // for the learner to do them (the command log shows when) — the fast-forward does them itself.
 // The position (step count) at the start of every stop is recorded, so Back is an exact seek.
-import { holds, resolveRef, resolveSet } from './conditions.js';
+import { deliveredCounts, holds, resolveRef, resolveSet } from './conditions.js';
 
 const ACTION_KEYS = ['crash', 'restart', 'reboot', 'pause', 'resume', 'snapshot', 'partition', 'cut', 'heal', 'put', 'write',
   'append', 'cas', 'get', 'read', 'campaign', 'timeout_now', 'transfer_leadership', 'add_server', 'remove_server',
@@ -38,7 +38,7 @@ export function stops(scenario) {
 
 export function createPlayer(scenario) {
   const list = stops(scenario);
-  const ctx = { saved: {}, ops: {} };
+  const ctx = { saved: {}, ops: {}, marks: {} };
   let stop = 0;
   let pos = 0; // next step within the stop
   let wait = null; // { kind: 'time'|'cond'|'learner', … }
@@ -162,6 +162,7 @@ export function createPlayer(scenario) {
       stop = i; pos = 0; wait = null;
       for (const s of list[i].steps) delete s.delayed;
       positions[i] = sim.steps;
+      ctx.marks[list[i].mark] = deliveredCounts(sim);
       contexts[i] = JSON.parse(JSON.stringify(ctx));
       positions.length = i + 1;
     },
