@@ -19,7 +19,10 @@ fn main() {
         std::process::exit(2);
     };
     let Some(bug) = BugName::parse(bug) else {
-        eprintln!("unknown bug {bug:?}; one of: {:?}", BugName::ALL.map(BugName::name));
+        eprintln!(
+            "unknown bug {bug:?}; one of: {:?}",
+            BugName::ALL.map(BugName::name)
+        );
         std::process::exit(2);
     };
     let number = |s: &str, what: &str| -> u64 {

@@ -24,26 +24,16 @@ use raftlab::wasm::observer::Observer;
 use raftlab::wasm::options::{self, NetworkOptions, Options, SeedInput};
 use raftlab::wasm::{details, frame, scenario_file};
 
-/// SplitMix64: a tiny, named, stable generator for the test's own choices.
-struct Rng(u64);
+#[path = "common/splitmix.rs"]
+mod splitmix;
+use splitmix::SplitMix as Rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
+/// Picks one of a slice's items.
+trait Pick {
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T;
+}
 
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-
+impl Pick for Rng {
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
     }

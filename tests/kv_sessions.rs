@@ -1,6 +1,10 @@
 //! Behaviour of the key-value state machine's client sessions (thesis §6.3 exactly-once),
 //! its command encoding and its snapshots.
 
+#[path = "common/splitmix.rs"]
+mod splitmix;
+use splitmix::SplitMix;
+
 use raftlab::kv::{
     ApplyOutcome, ClientSession, Command, DecodeError, KvConfig, KvStore, Operation, OutcomeKind,
     Response, SessionError,
@@ -10,27 +14,12 @@ use raftlab::kv::{
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-/// A tiny deterministic generator (SplitMix64) so the property-style loops need no crate.
-struct SplitMix(u64);
+/// Words for keys and values of the property-style loops.
+trait Words {
+    fn word(&mut self) -> String;
+}
 
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// A value in `0..bound` (bound > 0).
-    fn below(&mut self, bound: u64) -> u64 {
-        self.next() % bound
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-
+impl Words for SplitMix {
     fn word(&mut self) -> String {
         const WORDS: [&str; 6] = ["a", "b", "x", "ü", "", "long-ish value"];
         WORDS[self.below(WORDS.len() as u64) as usize].to_owned()

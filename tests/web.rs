@@ -191,22 +191,17 @@ fn scenario_trace_hash_in_the_browser_matches_the_native_golden_hash() {
 
 // ---- facade fuzz (issue 9) ------------------------------------------------------------------
 
-/// SplitMix64 for the browser fuzz's own choices.
-struct FuzzRng(u64);
+#[path = "common/splitmix.rs"]
+mod splitmix;
+use splitmix::SplitMix as FuzzRng;
 
-impl FuzzRng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
+/// The browser fuzz's hostile numbers and strings.
+trait Fuzz {
+    fn number(&mut self) -> f64;
+    fn text(&mut self) -> String;
+}
 
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
+impl Fuzz for FuzzRng {
     fn number(&mut self) -> f64 {
         const SPECIAL: [f64; 14] = [
             f64::NAN,
