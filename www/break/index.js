@@ -4,12 +4,14 @@
 // two clusters side by side. Mounted into the main page by app.js's main(); everything here
 // drives the lab through the app's public methods and the facade (app.simulation()).
 import { el, fill } from '../dom.js';
-import { t } from '../i18n/index.js';
+import { setText, t } from '../i18n/index.js';
 import { describeAppendReason, describeVoteReason } from '../i18n/describe.js';
 import { hitPoint } from '../layout/ring.js';
 import { fitCanvas } from '../render/canvas.js';
 import { DANGER, INK } from '../render/palette.js';
-import { LASSO_MIN_POINTS, arrowHead, linkState, pickLink, regroup, serversInLasso } from './geometry.js';
+import { LASSO_MIN_POINTS, arrowHead, fullGroups, linkState, pickLink, regroup, serversInLasso } from './geometry.js';
+import { installPartition } from './partition.js';
+import { span } from './text.js';
 import { installAdversary } from './adversary.js';
 import { decodeSpacetime } from './chartdata.js';
 import { installSettings } from './settings.js';
@@ -65,6 +67,8 @@ export function installBreak(app) {
 
   const local = (e) => { const r = cluster.getBoundingClientRect(); return { x: e.clientX - r.left, y: e.clientY - r.top }; };
   let swallowClick = false;
+  let tipFor = null;
+  const hideTip = () => { tip.hidden = true; tipFor = null; };
   cluster.addEventListener('pointerdown', (e) => {
     if (!shared.lassoOn) return;
     const p = local(e);
@@ -77,9 +81,9 @@ export function installBreak(app) {
   cluster.addEventListener('pointermove', (e) => {
     const p = local(e);
     if (shared.lasso) { shared.lasso.push(p); return; }
-    hover(p);
+    if (!shared.drag) hover(p);
   });
-  cluster.addEventListener('pointerleave', () => { if (!shared.lasso) { shared.hover = null; shared.hoverServer = null; tip.hidden = true; } });
+  cluster.addEventListener('pointerleave', () => { if (!shared.lasso && !shared.drag) { shared.hover = null; shared.hoverServer = null; hideTip(); } });
   const endLasso = () => {
     const lasso = shared.lasso;
     shared.lasso = null;
@@ -88,8 +92,7 @@ export function installBreak(app) {
     const geo = app.geometry();
     const picked = serversInLasso(lasso, geo.points, geo.ids);
     if (picked.length === 0) return;
-    shared.groups = regroup(shared.groups, picked);
-    partition(shared.groups);
+    groups.apply(regroup(fullGroups(shared.groups, geo.ids), picked));
   };
   cluster.addEventListener('pointerup', endLasso);
   cluster.addEventListener('pointercancel', () => { shared.lasso = null; });
@@ -106,21 +109,16 @@ export function installBreak(app) {
   function guard(fn) {
     try { fn(); app.refresh(); return true; } catch (err) { app.showError(err); return false; }
   }
-  function partition(groups) {
-    const all = app.geometry().ids;
-    // Servers in no lassoed group form one more group together (the facade's rule).
-    if (groups.length === 1 && groups[0].length === all.length) shared.groups = [];
-    guard(() => app.simulation().partition(shared.groups));
-  }
 
   function hover(p) {
     const geo = app.geometry();
     const s = hitPoint(geo.points, p.x, p.y, geo.r + 4);
     shared.hoverServer = s >= 0 ? geo.ids[s] : null;
     const m = hitPoint(geo.messages, p.x, p.y, MESSAGE_HOVER_PX);
-    if (m < 0) { shared.hover = null; tip.hidden = true; return; }
+    if (m < 0) { shared.hover = null; hideTip(); return; }
     const msg = geo.messages[m];
     shared.hover = msg.id;
+    tipFor = msg.id;
     tip.textContent = whyText(msg.id);
     tip.hidden = false;
     tip.style.left = `${Math.min(p.x + 14, wrap.clientWidth - 220)}px`;
@@ -147,24 +145,24 @@ export function installBreak(app) {
     const cfg = sim.linkSettings(a, b);
     const state = linkState(app.simulation().frameBlocked ? blockedPairs() : [], a, b);
     const num = (id, v, max) => el('input', { id, type: 'number', min: '0', max: String(max), step: 'any', value: String(v), class: 'break-num' });
-    const item = (key, params, fn, action) => el('button', { type: 'button', role: 'menuitem', dataset: { linkAction: action }, onclick: () => { guard(fn); closeLinkMenu(); } }, t(key, params));
+    const item = (key, params, fn, action) => setText(el('button', { type: 'button', role: 'menuitem', dataset: { linkAction: action }, onclick: () => { guard(fn); closeLinkMenu(); } }), key, params);
     const latMin = num('break-link-lat-min', cfg.latencyMsMin, 10000);
     const latMax = num('break-link-lat-max', cfg.latencyMsMax, 10000);
     const loss = num('break-link-loss', cfg.lossPercent, 100);
     fill(linkMenu,
-      el('div', { class: 'menu-title' }, t('break.link.title', { a, b }), ' ', el('span', { class: 'hint' }, t(`break.link.state.${state.replace('>', '_')}`, { a, b }))),
+      el('div', { class: 'menu-title' }, span('break.link.title', { a, b }), ' ', span(`break.link.state.${state.replace('>', '_')}`, { a, b }, { class: 'hint' })),
       item('break.link.cutOne', { from: a, to: b }, () => sim.cutLink(a, b, false), 'cut-ab'),
       item('break.link.cutOne', { from: b, to: a }, () => sim.cutLink(b, a, false), 'cut-ba'),
       item('break.link.cutBoth', {}, () => sim.cutLink(a, b, true), 'cut-both'),
       item('break.link.repair', {}, () => sim.repairLink(a, b, true), 'repair'),
       el('div', { class: 'break-link-knobs' },
-        el('label', {}, t('break.net.latencyMin'), latMin),
-        el('label', {}, t('break.net.latencyMax'), latMax),
-        el('label', {}, t('break.net.loss'), loss),
-        el('button', { type: 'button', dataset: { linkAction: 'apply' }, onclick: () => {
+        el('label', {}, span('break.net.latencyMin'), latMin),
+        el('label', {}, span('break.net.latencyMax'), latMax),
+        el('label', {}, span('break.net.loss'), loss),
+        setText(el('button', { type: 'button', dataset: { linkAction: 'apply' }, onclick: () => {
           if (guard(() => sim.setLink(a, b, true, { latencyMsMin: Number(latMin.value), latencyMsMax: Number(latMax.value), lossPercent: Number(loss.value) }))) closeLinkMenu();
-        } }, t('break.link.apply'))),
-      el('button', { type: 'button', role: 'menuitem', class: 'subtle', onclick: closeLinkMenu }, t('menu.close')));
+        } }), 'break.link.apply')),
+      setText(el('button', { type: 'button', role: 'menuitem', class: 'subtle', onclick: closeLinkMenu }), 'menu.close'));
     linkMenu.hidden = false;
     linkMenu.style.left = `${Math.max(4, Math.min(p.x + 12, wrap.clientWidth - linkMenu.offsetWidth - 4))}px`;
     linkMenu.style.top = `${Math.max(4, Math.min(p.y - 20, wrap.clientHeight - linkMenu.offsetHeight - 4))}px`;
@@ -223,12 +221,14 @@ export function installBreak(app) {
       const p = pointOf(shared.hoverServer);
       if (p) { ctx.lineWidth = 3; ctx.beginPath(); ctx.arc(p.x, p.y, geo.r + 12, 0, Math.PI * 2); ctx.stroke(); }
     }
-    // Lasso groups: a number next to each server in a drawn group.
+    // Partition groups: a number next to each server while the cluster is split.
     ctx.font = '700 12px system-ui, sans-serif'; ctx.fillStyle = INK; ctx.textAlign = 'center';
-    shared.groups.forEach((g, k) => g.forEach((id) => {
+    const split = fullGroups(shared.groups, geo.ids);
+    if (split.length > 1) split.forEach((g, k) => g.forEach((id) => {
       const p = pointOf(id);
       if (p) ctx.fillText(t('break.net.groupTag', { n: k + 1 }), p.x + geo.r + 8, p.y - geo.r);
     }));
+    groups.draw(ctx, geo);
     if (shared.lasso) {
       ctx.strokeStyle = HIGHLIGHT; ctx.lineWidth = 2; ctx.setLineDash([4, 4]);
       ctx.beginPath();
@@ -238,10 +238,12 @@ export function installBreak(app) {
   }
 
   const handle = {
-    app, shared, select, panels, guard, drawOverlay,
+    app, shared, select, panels, guard, drawOverlay, cluster, local, hideTip,
+    swallowNextClick() { swallowClick = true; },
     /** Called by the panels when the lab's simulation was replaced. */
     reset() { shared.groups = []; closeLinkMenu(); handle.syncNetwork?.(); },
   };
+  const groups = installPartition(handle);
 
   // ---- network panel ----
   installNetworkPanel(panels.network);
@@ -257,23 +259,23 @@ export function installBreak(app) {
     };
     lassoBtn.addEventListener('click', toggleLasso);
     nearRing.addEventListener('click', toggleLasso);
-    const heal = el('button', { type: 'button', id: 'break-heal' }, t('break.net.heal'));
+    const heal = setText(el('button', { type: 'button', id: 'break-heal' }), 'break.net.heal');
     heal.addEventListener('click', () => { shared.groups = []; guard(() => app.simulation().heal()); });
     const knobs = {};
     const knob = (name, max) => {
       knobs[name] = el('input', { id: `break-net-${name}`, type: 'number', min: '0', max: String(max), step: 'any', class: 'break-num' });
-      return el('label', {}, t(`break.net.${name}`), knobs[name]);
+      return el('label', {}, span(`break.net.${name}`), knobs[name]);
     };
-    const apply = el('button', { type: 'button', id: 'break-net-apply' }, t('break.net.apply'));
+    const apply = setText(el('button', { type: 'button', id: 'break-net-apply' }), 'break.net.apply');
     apply.addEventListener('click', () => guard(() => app.simulation().setNetwork({
       latencyMsMin: Number(knobs.latencyMin.value), latencyMsMax: Number(knobs.latencyMax.value),
       lossPercent: Number(knobs.loss.value), duplicatePercent: Number(knobs.duplicate.value),
       reorderPercent: Number(knobs.reorder.value), reorderDelayMsMax: Math.max(Number(knobs.reorder.value) > 0 ? 50 : 0, 0),
     })));
     panel.append(
-      el('p', { class: 'hint' }, t('break.net.intro')),
+      setText(el('p', { class: 'hint' }), 'break.net.intro'),
       el('div', { class: 'row-buttons' }, lassoBtn, heal),
-      el('h3', {}, t('break.net.global')),
+      setText(el('h3', {}), 'break.net.global'),
       el('div', { class: 'break-knobs' }, knob('latencyMin', 10000), knob('latencyMax', 10000), knob('loss', 100), knob('duplicate', 100), knob('reorder', 100), apply));
     handle.syncNetwork = () => {
       const d = app.simulation().linkSettings(0, 0);
@@ -295,18 +297,26 @@ export function installBreak(app) {
   const frame = () => {
     const sim = app.simulation();
     if (sim !== lastSim) { lastSim = sim; handle.reset(); for (const p of parts) p?.onReset?.(); }
+    groups.sync(blockedPairs());
     drawOverlay();
     for (const p of parts) p?.onFrame?.(current);
     requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);
   handle.syncNetwork();
-  app.on?.((name) => { if (name === 'language') { for (const p of parts) p?.onLanguage?.(); retranslate(); } });
-  function retranslate() { for (const n of section.querySelectorAll('[data-i18n]')) n.textContent = t(n.dataset.i18n); }
+  // A language switch: the app has already retranslated every data-i18n node of the page
+  // (section included); canvases, charts and the hover tip are redrawn here, state untouched.
+  app.on?.((name) => {
+    if (name !== 'language') return;
+    if (!tip.hidden && tipFor !== null) tip.textContent = whyText(tipFor);
+    for (const p of parts) p?.onLanguage?.();
+  });
   select('network');
   // Test handle (read-only views of what this module draws).
   globalThis.raftlabBreak = Object.freeze({
-    select, arrows: () => handle.spacetimeArrows?.() ?? 0, groups: () => shared.groups.map((g) => [...g]),
+    select, arrows: () => handle.spacetimeArrows?.() ?? 0,
+    /** The partition groups the ring shows (every server in one; [] when not partitioned). */
+    groups: () => (shared.groups.length ? fullGroups(shared.groups, app.geometry().ids) : []),
     searchState: () => handle.searchState?.() ?? null,
     counters: () => app.simulation().counters(), droppedAtSend: () => app.simulation().droppedAtSend,
     /** Messages `from → to` sent at or after `sinceMs` that arrived. */
