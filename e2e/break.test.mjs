@@ -23,6 +23,7 @@ after(async () => {
 });
 
 const frame = (page) => page.evaluate(() => window.raftlab.frame());
+const sortGroups = (groups) => groups.map((g) => [...g].sort((a, b) => a - b)).sort((a, b) => a[0] - b[0]);
 const point = (page, id) => page.evaluate((i) => window.raftlab.serverPoint(i), id);
 
 async function leader(page, not = null) {
@@ -50,7 +51,8 @@ test('drawing a partition isolates the minority: the majority commits, the minor
   const old = await leader(page);
   await page.click('#break-lasso-ring');
   await lassoAround(page, [old]);
-  assert.deepEqual(await page.evaluate(() => window.raftlabBreak.groups()), [[old]]);
+  const others = (await frame(page)).nodes.map((n) => n.id).filter((id) => id !== old);
+  assert.deepEqual(sortGroups(await page.evaluate(() => window.raftlabBreak.groups())), sortGroups([[old], others]));
   const blocked = (await frame(page)).blocked;
   assert.equal(blocked.length, 8, 'the lassoed server is cut from the four others both ways');
   const fresh = await leader(page, old);
@@ -162,6 +164,115 @@ test('the space-time diagram shows one arrow per message sent in a short fixed-s
   assert.equal(r.refused, 0, 'a clean network refuses nothing');
   assert.equal(r.arrows, r.sent, 'one arrow per message sent');
   await page.screenshot({ path: path.join(SHOTS, 'break-spacetime.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+// ---- dragging one server between partition groups (and the menu alternative) ----
+
+/** Every link between two different groups, both ways, as "from>to" (what a partition blocks). */
+function crossLinks(groups) {
+  const out = [];
+  for (const g of groups) for (const h of groups) if (g !== h) for (const a of g) for (const b of h) out.push(`${a}>${b}`);
+  return out.sort();
+}
+const blockedLinks = async (page) => (await frame(page)).blocked.map((l) => `${l.from}>${l.to}`).sort();
+
+/** Presses on server `id` and drags it, in small steps, to the page point `to`. */
+async function dragServer(page, id, to) {
+  await page.locator('#cluster').scrollIntoViewIfNeeded();
+  const from = await point(page, id);
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  for (let k = 1; k <= 12; k++) await page.mouse.move(from.x + ((to.x - from.x) * k) / 12, from.y + ((to.y - from.y) * k) / 12);
+  const during = await page.evaluate(() => window.raftlabBreak.dragging());
+  await page.mouse.up();
+  return during;
+}
+
+test('dragging a server from the majority into the minority moves the majority: commits follow it', async () => {
+  const { page, problems } = await openPage(browser.context, `${server.url}?seed=21&speed=3&nodes=5&workload=1`);
+  const first = await leader(page);
+  const ids = (await frame(page)).nodes.map((n) => n.id);
+  // Minority: two neighbours on the ring, neither the leader.
+  const ring = ids.filter((id) => id !== first);
+  const minority = [ring[0], ring[1]];
+  await page.click('#break-lasso-ring');
+  await lassoAround(page, minority);
+  await page.click('#break-lasso-ring');
+  const majority = ids.filter((id) => !minority.includes(id));
+  assert.deepEqual(sortGroups(await page.evaluate(() => window.raftlabBreak.groups())), sortGroups([minority, majority]));
+  assert.deepEqual(await blockedLinks(page), crossLinks([minority, majority]));
+  // Drag a follower of the majority onto the minority group (the middle of its two servers).
+  const moved = majority.find((id) => id !== first);
+  const [p, q] = [await point(page, minority[0]), await point(page, minority[1])];
+  const during = await dragServer(page, moved, { x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 });
+  assert.equal(during.id, moved, 'the drag carries the pressed server');
+  assert.deepEqual(during.into, [...minority].sort((a, b) => a - b), 'while dragging, the target group is the minority');
+  const bigger = [...minority, moved];
+  const smaller = majority.filter((id) => id !== moved);
+  // What the simulation reports is exactly that partition.
+  assert.deepEqual(sortGroups(await page.evaluate(() => window.raftlabBreak.groups())), sortGroups([bigger, smaller]));
+  assert.deepEqual(await blockedLinks(page), crossLinks([bigger, smaller]));
+  assert.equal(await page.isHidden('#server-menu'), true, 'a drag is not a tap: no menu opened');
+  // A leader appears on the new majority side and commits there; the old side is stuck.
+  await page.waitForFunction((side) => side.includes(window.raftlab.frame().global.leader), bigger, { timeout: WAIT_MS });
+  const commitOf = async (id) => (await frame(page)).nodes.find((n) => n.id === id).commitIndex;
+  const stuck = await Promise.all(smaller.map(commitOf));
+  const fresh = (await frame(page)).global.leader;
+  const start = await commitOf(fresh);
+  await page.waitForFunction(({ f, c }) => window.raftlab.frame().nodes.find((n) => n.id === f).commitIndex > c + 2, { f: fresh, c: start }, { timeout: WAIT_MS });
+  assert.deepEqual(await Promise.all(smaller.map(commitOf)), stuck, 'nothing commits on the side without a majority');
+  await page.screenshot({ path: path.join(SHOTS, 'break-drag.png') });
+
+  // Without dragging: the server's menu, "Move to group…", moves one more server over.
+  const last = smaller[0];
+  const lp = await point(page, last);
+  await page.mouse.click(lp.x, lp.y);
+  await page.click('#server-menu button[data-action="move"]');
+  const choices = await page.$$eval('#server-menu [data-move-to]', (els) => els.map((e) => e.textContent));
+  assert.equal(choices.length, 2, `into the other group or into a new one: ${choices}`);
+  await page.click('#server-menu [data-move-to="0"]');
+  assert.equal(await page.isHidden('#server-menu'), true);
+  const after = sortGroups([[...bigger, last], smaller.filter((id) => id !== last)]);
+  assert.deepEqual(sortGroups(await page.evaluate(() => window.raftlabBreak.groups())), after);
+  assert.deepEqual(await blockedLinks(page), crossLinks(after));
+  // Dragged away from every group, a server is cut off on its own.
+  const lone = smaller.find((id) => id !== last);
+  assert.ok(lone, 'the fifth server');
+  await page.click('#break-heal');
+  assert.deepEqual(await page.evaluate(() => window.raftlabBreak.groups()), [], 'heal all: no groups');
+  await page.locator('#cluster').scrollIntoViewIfNeeded();
+  const box = await page.locator('#cluster').boundingBox();
+  const away = await dragServer(page, lone, { x: box.x + 6, y: box.y + box.height - 6 });
+  assert.deepEqual(away.into, null, 'outside every group: a new group');
+  assert.deepEqual(await blockedLinks(page), crossLinks([[lone], ids.filter((id) => id !== lone)]));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('on a 360 px phone a finger drags a server out of its group without scrolling the page', async () => {
+  const { page, problems } = await openPage(browser.context, `${server.url}?seed=21&speed=1&nodes=5`);
+  await page.setViewportSize({ width: 360, height: 740 });
+  await leader(page);
+  await page.locator('#cluster').scrollIntoViewIfNeeded();
+  await page.click('#play');
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 1 });
+  const ids = (await frame(page)).nodes.map((n) => n.id);
+  const id = ids[0];
+  const from = await point(page, id);
+  const box = await page.locator('#cluster').boundingBox();
+  const to = { x: box.x + box.width / 2, y: box.y + box.height - 8 };
+  const scrollBefore = await page.evaluate(() => window.scrollY);
+  const touch = (type, p) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: p ? [{ x: p.x, y: p.y }] : [] });
+  await touch('touchStart', from);
+  for (let k = 1; k <= 10; k++) await touch('touchMove', { x: from.x + ((to.x - from.x) * k) / 10, y: from.y + ((to.y - from.y) * k) / 10 });
+  assert.equal((await page.evaluate(() => window.raftlabBreak.dragging()))?.id, id, 'the finger carries the server');
+  await touch('touchEnd');
+  assert.equal(await page.evaluate(() => window.scrollY), scrollBefore, 'the page did not scroll');
+  assert.deepEqual(await blockedLinks(page), crossLinks([[id], ids.filter((x) => x !== id)]));
+  await cdp.detach();
   assert.deepEqual(problems, []);
   await page.close();
 });

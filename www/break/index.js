@@ -70,6 +70,7 @@ export function installBreak(app) {
   let tipFor = null;
   const hideTip = () => { tip.hidden = true; tipFor = null; };
   cluster.addEventListener('pointerdown', (e) => {
+    swallowClick = false;
     if (!shared.lassoOn) return;
     const p = local(e);
     const geo = app.geometry();
@@ -317,6 +318,8 @@ export function installBreak(app) {
     select, arrows: () => handle.spacetimeArrows?.() ?? 0,
     /** The partition groups the ring shows (every server in one; [] when not partitioned). */
     groups: () => (shared.groups.length ? fullGroups(shared.groups, app.geometry().ids) : []),
+    /** The drag in progress: the server and the group it would join (null: a new one), or null. */
+    dragging: () => groups.dragging(),
     searchState: () => handle.searchState?.() ?? null,
     counters: () => app.simulation().counters(), droppedAtSend: () => app.simulation().droppedAtSend,
     /** Messages `from → to` sent at or after `sinceMs` that arrived. */

@@ -107,28 +107,53 @@ export function installPartition(handle) {
     menu.querySelector('button')?.focus({ preventScroll: true });
   }
 
-  return { full, move, apply, sync, draw: (ctx, geo) => drawDrag(ctx, geo, full(), shared.drag, pointOf) };
+  function dragging() {
+    const drag = shared.drag;
+    if (!drag) return null;
+    const target = drag.target >= 0 ? full()[drag.target]?.filter((id) => id !== drag.id) : null;
+    return { id: drag.id, into: target ?? null };
+  }
+
+  return { full, move, apply, sync, dragging, draw: (ctx, geo) => drawDrag(ctx, geo, full(), shared.drag, pointOf) };
+}
+
+let scratch = null;
+
+/** Paints the drop areas of `groups` (lists of points) opaque on a scratch canvas, then onto `ctx` at `alpha`. */
+function paintAreas(ctx, areas, reach, rgb, alpha) {
+  if (areas.length === 0) return;
+  scratch ??= document.createElement('canvas');
+  if (scratch.width !== ctx.canvas.width || scratch.height !== ctx.canvas.height) {
+    scratch.width = ctx.canvas.width;
+    scratch.height = ctx.canvas.height;
+  }
+  const s = scratch.getContext('2d');
+  s.setTransform(1, 0, 0, 1, 0, 0);
+  s.clearRect(0, 0, scratch.width, scratch.height);
+  s.setTransform(ctx.getTransform());
+  s.fillStyle = s.strokeStyle = `rgb(${rgb})`;
+  s.lineJoin = 'round'; s.lineCap = 'round'; s.lineWidth = reach * 2;
+  for (const pts of areas) {
+    const hull = convexHull(pts);
+    s.beginPath();
+    if (hull.length === 1) { s.arc(hull[0].x, hull[0].y, reach, 0, Math.PI * 2); s.fill(); continue; }
+    hull.forEach((p, i) => (i ? s.lineTo(p.x, p.y) : s.moveTo(p.x, p.y)));
+    s.closePath(); s.stroke(); s.fill();
+  }
+  ctx.save();
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.globalAlpha = alpha;
+  ctx.drawImage(scratch, 0, 0);
+  ctx.restore();
 }
 
 /** Drag feedback: every group's drop area, the target's highlighted, and the server under the finger. */
 function drawDrag(ctx, geo, groups, drag, pointOf) {
   if (!drag) return;
   const reach = dropReach(geo.r);
-  groups.forEach((g, k) => {
-    const pts = g.filter((id) => id !== drag.id).map(pointOf).filter(Boolean);
-    if (pts.length === 0) return;
-    const lit = k === drag.target;
-    const hull = convexHull(pts);
-    ctx.save();
-    ctx.lineJoin = 'round'; ctx.lineCap = 'round';
-    ctx.fillStyle = ctx.strokeStyle = `rgba(${lit ? HIGHLIGHT_RGB : GROUP_RGB}, ${lit ? 0.22 : 0.1})`;
-    ctx.beginPath();
-    if (hull.length === 1) ctx.arc(hull[0].x, hull[0].y, reach, 0, Math.PI * 2);
-    else { hull.forEach((p, i) => (i ? ctx.lineTo(p.x, p.y) : ctx.moveTo(p.x, p.y))); ctx.closePath(); }
-    if (hull.length === 1) ctx.fill();
-    else { ctx.lineWidth = reach * 2; ctx.stroke(); if (hull.length > 2) ctx.fill(); }
-    ctx.restore();
-  });
+  const areas = groups.map((g) => g.filter((id) => id !== drag.id).map(pointOf).filter(Boolean));
+  paintAreas(ctx, areas.filter((pts, k) => pts.length > 0 && k !== drag.target), reach, GROUP_RGB, 0.12);
+  if (drag.target >= 0) paintAreas(ctx, [areas[drag.target]], reach, HIGHLIGHT_RGB, 0.22);
   const home = pointOf(drag.id);
   ctx.save();
   ctx.strokeStyle = `rgb(${HIGHLIGHT_RGB})`; ctx.lineWidth = 2; ctx.setLineDash([5, 4]);
@@ -137,7 +162,11 @@ function drawDrag(ctx, geo, groups, drag, pointOf) {
   ctx.beginPath(); ctx.arc(drag.x, drag.y, geo.r, 0, Math.PI * 2); ctx.stroke();
   ctx.fillStyle = INK; ctx.font = '700 12px system-ui, sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
   ctx.fillText(t('node.label', { id: drag.id }), drag.x, drag.y);
-  const label = drag.target >= 0 ? t('break.drag.into', { n: drag.target + 1 }) : t('break.drag.new');
-  ctx.fillText(label, drag.x, drag.y + geo.r + 12);
+  const own = groupIndexOf(groups, drag.id);
+  const stays = drag.target === own || (drag.target < 0 && groups[own]?.length === 1);
+  const label = stays ? t('break.drag.stay') : drag.target >= 0 ? t('break.drag.into', { n: drag.target + 1 }) : t('break.drag.new');
+  // Under the server, or above it near the bottom edge (a finger would hide neither side wholly).
+  const below = drag.y + geo.r + 14 < ctx.canvas.clientHeight;
+  ctx.fillText(label, drag.x, below ? drag.y + geo.r + 12 : drag.y - geo.r - 10);
   ctx.restore();
 }

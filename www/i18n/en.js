@@ -361,7 +361,7 @@ export default {
   'break.net.latencyMin': 'Latency min (ms)', 'break.net.latencyMax': 'Latency max (ms)', 'break.net.loss': 'Loss %',
   'break.net.duplicate': 'Duplication %', 'break.net.reorder': 'Reordering %', 'break.net.apply': 'Apply to every link',
   'break.net.groupTag': 'G{n}',
-  'break.drag.into': 'into G{n}', 'break.drag.new': 'new group',
+  'break.drag.stay': 'stays in its group', 'break.drag.into': 'into G{n}', 'break.drag.new': 'new group',
   'break.move.open': 'Move to group…', 'break.move.title': 'Move S{server} to',
   'break.move.into': 'group G{n} ({servers})', 'break.move.new': 'a new group of its own',
   'break.link.title': 'Link S{a} ↔ S{b}', 'break.link.cutOne': 'Cut S{from} → S{to} only', 'break.link.cutBoth': 'Cut both ways',

@@ -361,7 +361,7 @@ export default {
   'break.net.latencyMin': 'En az gecikme (ms)', 'break.net.latencyMax': 'En çok gecikme (ms)', 'break.net.loss': 'Kayıp %',
   'break.net.duplicate': 'Çoğaltma %', 'break.net.reorder': 'Sıra bozma %', 'break.net.apply': 'Tüm bağlantılara uygula',
   'break.net.groupTag': 'G{n}',
-  'break.drag.into': 'G{n} grubuna', 'break.drag.new': 'yeni grup',
+  'break.drag.stay': 'grubunda kalır', 'break.drag.into': 'G{n} grubuna', 'break.drag.new': 'yeni grup',
   'break.move.open': 'Gruba taşı…', 'break.move.title': 'S{server} sunucusunu taşı:',
   'break.move.into': 'G{n} grubu ({servers})', 'break.move.new': 'kendi başına yeni bir grup',
   'break.link.title': 'S{a} ↔ S{b} bağlantısı', 'break.link.cutOne': 'Yalnızca S{from} → S{to} yönünü kes', 'break.link.cutBoth': 'İki yönü de kes',
