@@ -6,6 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, launchBrowser, openPage, serveStatic } from './harness.mjs';
+import en from '../www/i18n/en.js';
+import tr from '../www/i18n/tr.js';
+import { translate } from '../www/i18n/index.js';
 
 const SHOTS = path.join(ROOT, 'test-results');
 const WAIT_MS = 30_000;
@@ -273,6 +276,204 @@ test('on a 360 px phone a finger drags a server out of its group without scrolli
   assert.equal(await page.evaluate(() => window.scrollY), scrollBefore, 'the page did not scroll');
   assert.deepEqual(await blockedLinks(page), crossLinks([[id], ids.filter((x) => x !== id)]));
   await cdp.detach();
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+// ---- a language switch retranslates every break panel at once, keeping its state ----
+
+const TABLES = { en, tr };
+const TABS = ['network', 'adversary', 'protocol', 'bugs', 'spacetime', 'charts', 'history', 'side'];
+const PUNCT = /^[\s(),.:;·—–→↔…"“”'’!?+=-]+|[\s(),.:;·—–→↔…"“”'’!?+=-]+$/gu;
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const word = (p) => new RegExp(`(?<!\\p{L})${escape(p)}(?!\\p{L})`, 'u');
+const other = (lang) => (lang === 'en' ? 'tr' : 'en');
+
+/** Pieces of `lang`'s texts (between placeholders, with a 4-letter word) found in no text of the other language. */
+function ownPieces(lang) {
+  const theirs = Object.values(TABLES[other(lang)]).join('\n');
+  const out = new Set();
+  for (const [key, text] of Object.entries(TABLES[lang])) {
+    if (TABLES[other(lang)][key] === text) continue;
+    for (const piece of text.split(/\{\w+\}/)) {
+      const p = piece.replace(PUNCT, '');
+      if (/\p{L}{4,}/u.test(p) && !theirs.includes(p)) out.add(p);
+    }
+  }
+  return [...out].map((p) => ({ p, re: word(p) }));
+}
+const PIECES = { en: ownPieces('en'), tr: ownPieces('tr') };
+
+/** Keys whose text (with two words in a row outside placeholders) differs between the languages, as a pattern per language. */
+const PATTERNS = Object.keys(en).filter((k) => en[k] !== tr[k] && en[k].split(/\{\w+\}/).some((piece) => /\p{L} \p{L}/u.test(piece)))
+  .map((k) => ({ key: k, en: new RegExp(en[k].split(/\{\w+\}/).map(escape).join('[\\s\\S]*?')), tr: new RegExp(tr[k].split(/\{\w+\}/).map(escape).join('[\\s\\S]*?')) }));
+
+/** What the user sees in the regions `selectors`: visible text, titles, labels, options, and the data-i18n nodes. */
+function seen(page, selectors) {
+  return page.evaluate((sels) => {
+    const text = [];
+    const nodes = [];
+    for (const sel of sels) {
+      for (const root of document.querySelectorAll(sel)) {
+        if (!root.checkVisibility()) continue;
+        text.push(root.innerText);
+        for (const e of [root, ...root.querySelectorAll('*')]) {
+          const shown = e.tagName === 'OPTION' || e.checkVisibility();
+          if (!shown) continue;
+          if (e.tagName === 'OPTION') text.push(e.textContent);
+          for (const a of ['title', 'aria-label', 'placeholder']) if (e.getAttribute(a)) text.push(e.getAttribute(a));
+          if (e.dataset.i18n) nodes.push({ key: e.dataset.i18n, params: e.dataset.i18nParams ? JSON.parse(e.dataset.i18nParams) : {}, text: e.textContent });
+        }
+      }
+    }
+    return { text: text.join('\n'), nodes };
+  }, selectors);
+}
+
+/** Asserts that `view` is wholly in `lang`: every data-i18n node reads as its key in that table, no piece of the other language shows. */
+function assertIn(lang, view, where) {
+  assert.ok(view.text.trim().length > 0, `${where}: something is on screen`);
+  for (const n of view.nodes) assert.equal(n.text, translate(n.key, n.params, lang), `${where}: ${n.key} in ${lang}`);
+  const stray = PIECES[other(lang)].filter(({ re }) => re.test(view.text)).map(({ p }) => p);
+  assert.deepEqual(stray, [], `${where}: text of the other language left after switching to ${lang}`);
+}
+const matchedKeys = (view, lang) => PATTERNS.filter((p) => p[lang].test(view.text)).map((p) => p.key);
+/** English keys seen in `english` whose Turkish text is not in `turkish`. */
+function untranslated(english, turkish) {
+  const found = new Set(matchedKeys(turkish, 'tr'));
+  // A text also counts as translated when it is part of a longer English text whose Turkish shows.
+  return matchedKeys(english, 'en').filter((k) => !PATTERNS.some((p) => en[p.key].includes(en[k]) && found.has(p.key)));
+}
+
+async function switchTo(page, lang) {
+  await page.selectOption('#lang-select', lang);
+  await page.evaluate(() => new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res))));
+}
+const regionsOf = (tab) => [`#break-panel-${tab}`, '.break-tabs', '#break-title', ...(tab === 'network' ? ['.break-link-menu'] : [])];
+
+/** The panels' state that a language switch must leave alone. */
+const panelState = (page) => page.evaluate(() => ({
+  groups: window.raftlabBreak.groups(),
+  linkMenu: !document.querySelector('.break-link-menu').hidden, linkLoss: document.getElementById('break-link-loss')?.value,
+  heartbeat: document.getElementById('break-heartbeat').value, unstable: !document.getElementById('break-stability').hidden,
+  search: window.raftlabBreak.searchState(), progress: document.getElementById('break-search-progress').value,
+  window: document.getElementById('break-st-window').value, verdict: document.getElementById('break-lin-verdict').className,
+  side: document.getElementById('break-side-stats-0').textContent !== '', adversary: document.getElementById('break-adv-toggle').getAttribute('aria-pressed'),
+  pending: document.querySelectorAll('#break-adv-list li').length, charts: document.querySelectorAll('#break-charts .uplot').length,
+  playing: window.raftlab.playing(), nowMs: window.raftlab.frame().global.nowMs,
+}));
+
+test('switching to Turkish retranslates every break panel at once and keeps its state; switching back restores English', async () => {
+  const { page, problems } = await openPage(browser.context, `${server.url}?seed=21&speed=3&nodes=5&workload=1`);
+  const first = await leader(page);
+  await page.waitForFunction(() => window.raftlab.frame().global.nowMs > 2500, null, { timeout: WAIT_MS });
+  // Broken Raft: a search, cancelled part way (its count and progress bar stay).
+  await page.click('#break-tab-bugs');
+  await page.selectOption('#break-hunt-bug', 'forget_vote_on_restart');
+  await page.click('#break-search');
+  await page.waitForFunction(() => (window.raftlabBreak.searchState().done ?? 0) > 0 || window.raftlabBreak.searchState().status !== 'running', null, { timeout: WAIT_MS });
+  await page.evaluate(() => { const c = document.getElementById('break-search-cancel'); if (!c.disabled) c.click(); });
+  // Protocol: an unstable heartbeat typed, not applied (the hint shows).
+  await page.click('#break-tab-protocol');
+  await page.fill('#break-heartbeat', String(await page.inputValue('#break-emin')));
+  // Network: a lassoed partition, and a link menu left open with a loss typed in.
+  await page.click('#break-tab-network');
+  await page.click('#break-lasso-ring');
+  await lassoAround(page, [first]);
+  await page.click('#break-lasso-ring');
+  const [a, b] = (await frame(page)).nodes.map((n) => n.id).filter((id) => id !== first);
+  const [pa, pb] = [await point(page, a), await point(page, b)];
+  await page.mouse.click((pa.x + pb.x) / 2, (pa.y + pb.y) / 2);
+  await page.fill('#break-link-loss', '7');
+  // History checked, a space-time window chosen, both side-by-side clusters started then paused.
+  await page.click('#break-tab-history');
+  await page.click('#break-lin-check');
+  await page.click('#break-tab-spacetime');
+  await page.selectOption('#break-st-window', '5000');
+  await page.click('#break-tab-side');
+  await page.click('#break-side-start');
+  await page.waitForTimeout(300);
+  await page.click('#break-side-play');
+  // Adversary mode (it pauses the lab) with pending events listed.
+  await page.click('#break-tab-adversary');
+  await page.click('#break-adv-toggle');
+  await page.click('#break-adv-next');
+  await page.waitForSelector('#break-adv-list li');
+
+  const visit = async (lang) => {
+    const views = {};
+    for (const tab of TABS) {
+      await page.click(`#break-tab-${tab}`);
+      if (tab === 'charts') await page.waitForSelector('#break-charts .uplot');
+      await page.evaluate(() => new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res))));
+      views[tab] = await seen(page, regionsOf(tab));
+      assertIn(lang, views[tab], `${tab} panel`);
+      if (tab === 'spacetime') views.spacetimeImage = await page.evaluate(() => document.getElementById('break-spacetime').toDataURL());
+    }
+    return views;
+  };
+  const english = await visit('en');
+  const state = await panelState(page);
+  assert.equal(state.linkMenu, true, 'the link menu is open');
+  assert.equal(state.unstable, true, 'the stability hint shows');
+  assert.ok(state.charts === 4 && state.pending > 0 && state.side, JSON.stringify(state));
+  // Switch while the charts are on screen: their titles, axes and legends change at once.
+  await page.click('#break-tab-charts');
+  await switchTo(page, 'tr');
+  const charts = await seen(page, regionsOf('charts'));
+  assertIn('tr', charts, 'charts, switched in view');
+  const titles = await page.$$eval('#break-charts .u-title', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(titles, ['break.chart.commit', 'break.chart.rates', 'break.chart.elections', 'break.chart.latency'].map((k) => tr[k]));
+  assert.deepEqual(await panelState(page), state, 'nothing but the words changed');
+  const turkish = await visit('tr');
+  for (const tab of TABS) {
+    assert.deepEqual(untranslated(english[tab], turkish[tab]), [], `${tab}: every English text has its Turkish counterpart`);
+  }
+  assert.notEqual(turkish.spacetimeImage, english.spacetimeImage, 'the space-time diagram is redrawn in Turkish');
+  assert.deepEqual(await panelState(page), state);
+  await page.screenshot({ path: path.join(SHOTS, 'break-turkish.png'), fullPage: true });
+  // And back.
+  await switchTo(page, 'en');
+  const again = await visit('en');
+  for (const tab of TABS) assert.deepEqual(matchedKeys(again[tab], 'en'), matchedKeys(english[tab], 'en'), `${tab} is English again`);
+  assert.deepEqual(await panelState(page), state);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('an open server menu, the "why" tooltip and the notice follow a language switch too', async () => {
+  const { page, problems } = await openPage(browser.context, `${server.url}?seed=21&speed=2&nodes=5`);
+  await leader(page);
+  // The notice after a restart with new settings.
+  await page.click('#break-tab-protocol');
+  await page.click('#break-protocol-apply');
+  await page.waitForTimeout(200);
+  await page.waitForSelector('#notice:not([hidden])');
+  await switchTo(page, 'tr');
+  assertIn('tr', await seen(page, ['#notice']), 'notice');
+  assert.match(await page.textContent('#notice'), new RegExp(escape(tr['break.restarted'].split('{seed}')[0])));
+  await switchTo(page, 'en');
+  assertIn('en', await seen(page, ['#notice']), 'notice');
+  // A server's menu, opened on "Move to group…", and a reply's "why" on hover, both on screen.
+  await leader(page);
+  await page.click('#play');
+  for (let i = 0; i < 100 && (await page.evaluate(() => window.raftlab.messagePoints().length)) === 0; i++) await page.click('#step');
+  await page.locator('#cluster').scrollIntoViewIfNeeded();
+  const id = (await frame(page)).nodes[0].id;
+  const p = await point(page, id);
+  await page.mouse.click(p.x, p.y);
+  await page.click('#server-menu button[data-action="move"]');
+  const m = (await page.evaluate(() => window.raftlab.messagePoints())).at(-1);
+  await page.mouse.move(m.x, m.y);
+  await page.waitForSelector('.break-tip:not([hidden])');
+  const englishTip = await page.textContent('.break-tip');
+  await switchTo(page, 'tr');
+  for (const region of ['#server-menu', '.break-tip']) assertIn('tr', await seen(page, [region]), region);
+  assert.notEqual(await page.textContent('.break-tip'), englishTip);
+  assert.equal(await page.isVisible('#server-menu [data-move-to]'), true, 'the menu stays open on its list of groups');
+  await switchTo(page, 'en');
+  for (const region of ['#server-menu', '.break-tip']) assertIn('en', await seen(page, [region]), region);
+  assert.equal(await page.textContent('.break-tip'), englishTip);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -112,8 +112,10 @@ function createApp(root, options, reducedMotion) {
   let labLang = setLanguage(options.lang ?? language());
   const useLang = () => { if (language() !== labLang) setLanguage(labLang); };
   for (const type of ['click', 'input', 'change', 'submit', 'keydown', 'pointerdown']) root.addEventListener(type, useLang, true);
+  // Time passing is no command: it keeps the notice (a restart's message, say) on screen.
+  const tick = (ms) => { try { if (ticker) ticker(sim, ms); else sim.advance(ms); return true; } catch (err) { showError(err); return false; } };
   const loop = startLoop({
-    tick: (ms) => guard(() => (ticker ? ticker(sim, ms) : sim.advance(ms))),
+    tick,
     draw: () => { useLang(); drawAll(); },
   });
   loop.setSpeed(values.speed ?? DEFAULT_SPEED);
