@@ -143,10 +143,16 @@ test('searching with "skip Figure 8 rule" finds a violation, loads it and the ba
 test('a search can be cancelled', async () => {
   const { page, problems } = await openPage(browser.context, `${server.url}?seed=1&speed=1`);
   await page.click('#break-tab-bugs');
-  await page.selectOption('#break-hunt-bug', 'forget_vote_on_restart');
+  // The Figure 8 bug first shows at seed 39: the search is still running after its first seeds
+  // (the other bugs show within three seeds, before a click could cancel).
+  await page.selectOption('#break-hunt-bug', 'skip_figure8_rule');
   await page.click('#break-search');
+  await page.waitForFunction(() => window.raftlabBreak.searchState().done > 0, null, { timeout: WAIT_MS });
   await page.click('#break-search-cancel');
-  assert.equal((await page.evaluate(() => window.raftlabBreak.searchState())).status, 'cancelled');
+  const state = await page.evaluate(() => window.raftlabBreak.searchState());
+  assert.equal(state.status, 'cancelled');
+  assert.ok(state.done > 0 && state.done < 39, `cancelled part way (${state.done} seeds)`);
+  assert.equal(await page.evaluate(() => document.getElementById('break-search-progress').value), state.done, 'the bar shows how far it got');
   assert.equal(await page.isDisabled('#break-search'), false);
   assert.deepEqual(problems, []);
   await page.close();
@@ -369,7 +375,7 @@ test('switching to Turkish retranslates every break panel at once and keeps its 
   await page.waitForFunction(() => window.raftlab.frame().global.nowMs > 2500, null, { timeout: WAIT_MS });
   // Broken Raft: a search, cancelled part way (its count and progress bar stay).
   await page.click('#break-tab-bugs');
-  await page.selectOption('#break-hunt-bug', 'forget_vote_on_restart');
+  await page.selectOption('#break-hunt-bug', 'skip_figure8_rule');
   await page.click('#break-search');
   await page.waitForFunction(() => (window.raftlabBreak.searchState().done ?? 0) > 0 || window.raftlabBreak.searchState().status !== 'running', null, { timeout: WAIT_MS });
   await page.evaluate(() => { const c = document.getElementById('break-search-cancel'); if (!c.disabled) c.click(); });
@@ -413,6 +419,7 @@ test('switching to Turkish retranslates every break panel at once and keeps its 
     return views;
   };
   const english = await visit('en');
+  assert.doesNotMatch(english.adversary.text, /\b(Client(Start|Timeout|Retry|Request|Reply)|Fault|Scheduled)\b/, 'pending events in words, not code names');
   const state = await panelState(page);
   assert.equal(state.linkMenu, true, 'the link menu is open');
   assert.equal(state.unstable, true, 'the stability hint shows');
@@ -474,6 +481,27 @@ test('an open server menu, the "why" tooltip and the notice follow a language sw
   await switchTo(page, 'en');
   for (const region of ['#server-menu', '.break-tip']) assertIn('en', await seen(page, [region]), region);
   assert.equal(await page.textContent('.break-tip'), englishTip);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('without a pointer: a link chosen from the list opens its menu, and the keyboard cuts it', async () => {
+  const { page, problems } = await openPage(browser.context, `${server.url}?seed=4&speed=1&nodes=3`);
+  await leader(page);
+  await page.click('#play');
+  const options = await page.$$eval('#break-link-pick option', (els) => els.map((e) => e.value));
+  assert.deepEqual(options, ['1-2', '1-3', '2-3'], 'every pair of servers once');
+  await page.selectOption('#break-link-pick', '2-3');
+  await page.focus('#break-link-open');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.break-link-menu:not([hidden])');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.linkAction), 'cut-ab', 'the menu has the focus');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.linkAction), 'cut-both');
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await blockedLinks(page), ['2>3', '3>2']);
+  assert.equal(await page.isHidden('.break-link-menu'), true);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -1,9 +1,12 @@
 // Adversary mode: the world stops; the user picks what happens next among the pending events
 // (deliver, drop or duplicate a message in flight; fire a server's timer). Step back undoes.
 import { el, fill } from '../dom.js';
-import { setText } from '../i18n/index.js';
+import { setText, t } from '../i18n/index.js';
+import { describeAction } from '../i18n/describe.js';
 
 const PENDING_SHOWN = 40;
+/** Pending client events, each with its own words (break.adv.what.*). */
+export const CLIENT_EVENTS = Object.freeze(['ClientStart', 'ClientTimeout', 'ClientRetry', 'ClientRequest', 'ClientReply']);
 
 export function installAdversary(handle, panel) {
   const { app, guard } = handle;
@@ -45,7 +48,12 @@ export function installAdversary(handle, panel) {
         el('span', {}, text('break.adv.timer', { server: f.server }), ' ', when()),
         el('span', { class: 'row-buttons' }, act('break.adv.fire', 'fire', () => sim.timeoutNow(f.server))));
     }
-    const what = f && typeof f === 'object' && 'client' in f ? text('break.adv.client', { client: f.client, what: kind }) : text('break.adv.other', { what: kind });
+    let what;
+    if (CLIENT_EVENTS.includes(kind)) what = text('break.adv.client', { client: f.client, what: { key: `break.adv.what.${kind}`, params: { server: f.server } } });
+    else if (kind === 'Fault') what = text('break.adv.what.Fault');
+    // A command's description is composed by describe.js: redrawn by onLanguage.
+    else if (kind === 'Scheduled') what = el('span', {}, t('break.adv.scheduled', { action: describeAction(f.action) }));
+    else what = text('break.adv.other', { what: kind });
     return el('li', {}, el('span', { class: 'hint' }, what, ' ', when()));
   }
 
@@ -60,5 +68,6 @@ export function installAdversary(handle, panel) {
       fill(list, pending.length ? pending.map(row) : [setText(el('li', { class: 'hint' }), 'break.adv.none')]);
     },
     onReset() { shownRevision = -1; },
+    onLanguage() { shownRevision = -1; },
   };
 }

@@ -277,12 +277,38 @@ export function installBreak(app) {
       setText(el('p', { class: 'hint' }), 'break.net.intro'),
       el('div', { class: 'row-buttons' }, lassoBtn, heal),
       setText(el('h3', {}), 'break.net.global'),
-      el('div', { class: 'break-knobs' }, knob('latencyMin', 10000), knob('latencyMax', 10000), knob('loss', 100), knob('duplicate', 100), knob('reorder', 100), apply));
+      el('div', { class: 'break-knobs' }, knob('latencyMin', 10000), knob('latencyMax', 10000), knob('loss', 100), knob('duplicate', 100), knob('reorder', 100), apply),
+      linkPicker());
     handle.syncNetwork = () => {
       const d = app.simulation().linkSettings(0, 0);
       knobs.latencyMin.value = d.latencyMsMin; knobs.latencyMax.value = d.latencyMsMax;
       knobs.loss.value = d.lossPercent; knobs.duplicate.value = d.duplicatePercent; knobs.reorder.value = d.reorderPercent;
     };
+  }
+
+  /** Without a pointer: choose a link from a list and open the same menu a click on it opens. */
+  function linkPicker() {
+    const pick = el('select', { id: 'break-link-pick' });
+    const open = setText(el('button', { type: 'button', id: 'break-link-open' }), 'break.link.open');
+    let shownIds = '';
+    handle.syncLinkPicker = () => {
+      const ids = app.geometry().ids;
+      if (ids.join() === shownIds) return;
+      shownIds = ids.join();
+      const was = pick.value;
+      fill(pick, ids.flatMap((a, i) => ids.slice(i + 1).map((b) => setText(el('option', { value: `${Math.min(a, b)}-${Math.max(a, b)}` }), 'break.link.pair', { a: Math.min(a, b), b: Math.max(a, b) }))));
+      if ([...pick.options].some((o) => o.value === was)) pick.value = was;
+    };
+    open.addEventListener('click', () => {
+      const [a, b] = pick.value.split('-').map(Number);
+      const geo = app.geometry();
+      const [pa, pb] = [a, b].map((id) => geo.points[geo.ids.indexOf(id)]);
+      if (!pa || !pb) return;
+      app.closeMenu();
+      openLinkMenu({ a, b }, { x: (pa.x + pb.x) / 2, y: (pa.y + pb.y) / 2 });
+      linkMenu.scrollIntoView({ block: 'nearest' });
+    });
+    return el('div', {}, setText(el('h3', {}), 'break.link.heading'), el('div', { class: 'row-buttons' }, el('label', {}, span('break.link.choose'), pick), open));
   }
 
   const parts = [
@@ -299,6 +325,7 @@ export function installBreak(app) {
     const sim = app.simulation();
     if (sim !== lastSim) { lastSim = sim; handle.reset(); for (const p of parts) p?.onReset?.(); }
     groups.sync(blockedPairs());
+    handle.syncLinkPicker();
     drawOverlay();
     for (const p of parts) p?.onFrame?.(current);
     requestAnimationFrame(frame);

@@ -11,6 +11,7 @@ import tr from '../i18n/tr.js';
 import { language, setAttrText, setLanguage, setText, translate, translateDocument } from '../i18n/index.js';
 import { BUG_SWITCHES } from '../break/settings.js';
 import { SETTINGS } from '../break/sidebyside.js';
+import { CLIENT_EVENTS } from '../break/adversary.js';
 
 const WWW = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -96,6 +97,7 @@ test('key families the break panels build at run time are complete', () => {
     ...['flight', 'delivered', 'dropped', 'request', 'reply', 'heartbeat', 'other'].map((s) => `break.st.${s}`),
     ...['latencyMin', 'latencyMax', 'loss', 'duplicate', 'reorder'].map((k) => `break.net.${k}`),
     ...['votes', 'heartbeats', 'append', 'other'].map((g) => `break.chart.kind.${g}`),
+    ...[...CLIENT_EVENTS, 'Fault'].map((k) => `break.adv.what.${k}`),
   ];
   assert.deepEqual(need.filter((k) => !(k in en)), []);
 });
