@@ -448,7 +448,7 @@ test('switching to Turkish retranslates every break panel at once and keeps its 
   await page.close();
 });
 
-test('an open server menu, the "why" tooltip and the notice follow a language switch too', async () => {
+test('an open server menu, the "why" tooltip, the notice and the share line follow a language switch too', async () => {
   const { page, problems } = await openPage(browser.context, `${server.url}?seed=21&speed=2&nodes=5`);
   await leader(page);
   // The notice after a restart with new settings.
@@ -461,6 +461,12 @@ test('an open server menu, the "why" tooltip and the notice follow a language sw
   assert.match(await page.textContent('#notice'), new RegExp(escape(tr['break.restarted'].split('{seed}')[0])));
   await switchTo(page, 'en');
   assertIn('en', await seen(page, ['#notice']), 'notice');
+  // The share line under the share button.
+  await page.click('#share-link');
+  await switchTo(page, 'tr');
+  assertIn('tr', await seen(page, ['#share-msg']), 'share message');
+  await switchTo(page, 'en');
+  assertIn('en', await seen(page, ['#share-msg']), 'share message');
   // A server's menu, opened on "Move to group…", and a reply's "why" on hover, both on screen.
   await leader(page);
   await page.click('#play');

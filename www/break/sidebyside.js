@@ -65,7 +65,7 @@ export function installSideBySide(handle, panel) {
     const f = readFrame(sim);
     const { ctx, width, height } = fitCanvas(v.canvas);
     const nodes = f.nodes;
-    const r = Math.min(nodeRadiusFor(width, height, nodes.length), 20);
+    const r = Math.min(nodeRadiusFor(width, height, nodes.length), 16);
     const ring = fitRing(unitRing(nodes.length), width, height - 20, r + 22);
     const byId = new Map(nodes.map((n, i) => [n.id, ring.points[i]]));
     drawCluster(ctx, {
@@ -73,7 +73,8 @@ export function installSideBySide(handle, panel) {
       selected: isolated, selectedMessage: null, roleLabel: (role) => t(`role.${role}`), statusLabel: (s) => t(`status.${s}`),
     });
     const c = sim.counters();
-    setText(v.stats, 'break.side.stats', { ms: f.global.nowMs, term: f.global.maxTerm, leader: f.global.leader ?? '—', elections: c.elections });
+    const leader = f.global.leader === null ? { key: 'word.none' } : { key: 'node.label', params: { id: f.global.leader } };
+    setText(v.stats, 'break.side.stats', { ms: f.global.nowMs, term: f.global.maxTerm, leader, elections: c.elections });
   }
 
   return {

@@ -420,5 +420,5 @@ export default {
   'break.side.start': 'Start both', 'break.side.play': 'Play both', 'break.side.pause': 'Pause both',
   'break.side.isolate': 'Isolate the leader in both', 'break.side.heal': 'Heal both',
   'break.side.with': 'With {setting} (seed {seed})', 'break.side.without': 'Without {setting} (seed {seed})',
-  'break.side.stats': '{ms} ms · highest term {term} · leader S{leader} · {elections} elections',
+  'break.side.stats': '{ms} ms · highest term {term} · leader {leader} · {elections} elections',
 };

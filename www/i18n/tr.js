@@ -420,5 +420,5 @@ export default {
   'break.side.start': 'İkisini başlat', 'break.side.play': 'İkisini oynat', 'break.side.pause': 'İkisini duraklat',
   'break.side.isolate': 'İkisinde de lideri yalıt', 'break.side.heal': 'İkisini onar',
   'break.side.with': '{setting} açık (tohum {seed})', 'break.side.without': '{setting} kapalı (tohum {seed})',
-  'break.side.stats': '{ms} ms · en yüksek dönem {term} · lider S{leader} · {elections} seçim',
+  'break.side.stats': '{ms} ms · en yüksek dönem {term} · lider {leader} · {elections} seçim',
 };
