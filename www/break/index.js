@@ -41,7 +41,7 @@ export function installBreak(app) {
     local: (e) => { const r = cluster.getBoundingClientRect(); return { x: e.clientX - r.left, y: e.clientY - r.top }; },
     guard(fn) { try { fn(); app.refresh(); return true; } catch (err) { app.showError(err); return false; } },
     /** Called when the lab's simulation was replaced. */
-    reset() { shared.groups = []; linkMenu.close(); network.sync(); },
+    reset() { partition.reset(); linkMenu.close(); network.sync(); },
   };
   const linkMenu = installLinkMenu(handle, wrap);
   const pointer = installRingPointer(handle, wrap, linkMenu, () => partition);

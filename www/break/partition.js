@@ -114,7 +114,10 @@ export function installPartition(handle) {
     return { id: drag.id, into: target ?? null };
   }
 
-  return { full, move, apply, sync, dragging, draw: (ctx, geo) => drawDrag(ctx, geo, full(), shared.drag, pointOf) };
+  /** A new simulation: read its groups afresh at the next sync. */
+  const reset = () => { shared.groups = []; lastBlocked = ''; };
+
+  return { full, move, apply, sync, reset, dragging, draw: (ctx, geo) => drawDrag(ctx, geo, full(), shared.drag, pointOf) };
 }
 
 let scratch = null;
