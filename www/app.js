@@ -96,13 +96,15 @@ function createApp(root, options, reducedMotion) {
   };
   const notice = $('notice');
   const status = $('status');
+  /** The notice's text as a function, so a language switch can show it again in the new language. */
+  let noticeText = null;
+  const showNotice = (text) => { noticeText = text; notice.hidden = false; notice.textContent = text(); };
 
   const guard = (fn) => {
     try { fn(); notice.hidden = true; return true; } catch (err) { showError(err); return false; }
   };
   function showError(err) {
-    notice.hidden = false;
-    notice.textContent = t('error.command', { message: err?.message ?? String(err) });
+    showNotice(() => t('error.command', { message: err?.message ?? String(err) }));
   }
 
   // ---- the loop ----
@@ -110,8 +112,10 @@ function createApp(root, options, reducedMotion) {
   let labLang = setLanguage(options.lang ?? language());
   const useLang = () => { if (language() !== labLang) setLanguage(labLang); };
   for (const type of ['click', 'input', 'change', 'submit', 'keydown', 'pointerdown']) root.addEventListener(type, useLang, true);
+  // Time passing is no command: it keeps the notice (a restart's message, say) on screen.
+  const tick = (ms) => { try { if (ticker) ticker(sim, ms); else sim.advance(ms); return true; } catch (err) { showError(err); return false; } };
   const loop = startLoop({
-    tick: (ms) => guard(() => (ticker ? ticker(sim, ms) : sim.advance(ms))),
+    tick,
     draw: () => { useLang(); drawAll(); },
   });
   loop.setSpeed(values.speed ?? DEFAULT_SPEED);
@@ -207,8 +211,8 @@ function createApp(root, options, reducedMotion) {
     language: () => labLang,
     setLanguage(code) { labLang = setLanguage(code); $('lang-select').value = labLang; syncAll(); emit('language', { lang: labLang }); },
     showError,
-    /** Shows a message in the notice area (translated by the caller). */
-    notify(text) { notice.hidden = false; notice.textContent = text; },
+    /** Shows a message in the notice area: a text, or a function giving it in the active language. */
+    notify(text) { showNotice(typeof text === 'function' ? text : () => text); },
     destroy() {
       loop.stop();
       for (const type of ['click', 'input', 'change', 'submit', 'keydown', 'pointerdown']) root.removeEventListener(type, useLang, true);
@@ -217,8 +221,7 @@ function createApp(root, options, reducedMotion) {
     },
     showParamErrors(errs) {
       if (errs.length === 0) return;
-      notice.hidden = false;
-      notice.textContent = errs.map((e) => t(e.key, e.params)).join(' ') + ' ' + t('error.defaults');
+      showNotice(() => errs.map((e) => t(e.key, e.params)).join(' ') + ' ' + t('error.defaults'));
     },
   };
 
@@ -359,6 +362,7 @@ function createApp(root, options, reducedMotion) {
     buildHelp();
     st.feedEpoch = -1; st.panelsRevision = -1; st.lastLogKey = '';
     status.textContent = '';
+    if (!notice.hidden && noticeText) notice.textContent = noticeText();
     const tag = $('bug-tag');
     if (!tag.hidden) tag.textContent = t('bugs.on', { list: tag.dataset.bugs.split(',').map((b) => t(`bug.${b}`)).join(', ') });
     if (st.frame) refreshPanels(true);

@@ -1,15 +1,18 @@
 // Adversary mode: the world stops; the user picks what happens next among the pending events
 // (deliver, drop or duplicate a message in flight; fire a server's timer). Step back undoes.
 import { el, fill } from '../dom.js';
-import { t } from '../i18n/index.js';
+import { setText, t } from '../i18n/index.js';
+import { describeAction } from '../i18n/describe.js';
 
 const PENDING_SHOWN = 40;
+/** Pending client events, each with its own words (break.adv.what.*). */
+export const CLIENT_EVENTS = Object.freeze(['ClientStart', 'ClientTimeout', 'ClientRetry', 'ClientRequest', 'ClientReply']);
 
 export function installAdversary(handle, panel) {
   const { app, guard } = handle;
-  const toggle = el('button', { type: 'button', id: 'break-adv-toggle', 'aria-pressed': 'false' }, t('break.adv.start'));
-  const next = el('button', { type: 'button', id: 'break-adv-next' }, t('break.adv.next'));
-  const back = el('button', { type: 'button', id: 'break-adv-back' }, t('break.adv.back'));
+  const toggle = setText(el('button', { type: 'button', id: 'break-adv-toggle', 'aria-pressed': 'false' }), 'break.adv.start');
+  const next = setText(el('button', { type: 'button', id: 'break-adv-next' }), 'break.adv.next');
+  const back = setText(el('button', { type: 'button', id: 'break-adv-back' }), 'break.adv.back');
   const list = el('ol', { id: 'break-adv-list', class: 'break-adv-list', 'aria-live': 'polite' });
   let on = false;
   let shownRevision = -1;
@@ -17,23 +20,24 @@ export function installAdversary(handle, panel) {
     on = !on;
     if (on) app.pause();
     toggle.setAttribute('aria-pressed', String(on));
-    toggle.textContent = t(on ? 'break.adv.stop' : 'break.adv.start');
+    setText(toggle, on ? 'break.adv.stop' : 'break.adv.start');
     shownRevision = -1;
   });
   next.addEventListener('click', () => { app.stepOne(); shownRevision = -1; });
   back.addEventListener('click', () => { app.stepBack(); shownRevision = -1; });
-  panel.append(el('p', { class: 'hint' }, t('break.adv.intro')), el('div', { class: 'row-buttons' }, toggle, next, back), list);
+  panel.append(setText(el('p', { class: 'hint' }), 'break.adv.intro'), el('div', { class: 'row-buttons' }, toggle, next, back), list);
 
-  const act = (key, action, fn) => el('button', { type: 'button', dataset: { adv: action }, onclick: () => { guard(fn); shownRevision = -1; } }, t(key));
+  const act = (key, action, fn) => setText(el('button', { type: 'button', dataset: { adv: action }, onclick: () => { guard(fn); shownRevision = -1; } }), key);
+  const text = (key, params, cls) => setText(el('span', cls ? { class: cls } : {}), key, params);
   function row(ev) {
     const w = ev.what;
     const kind = typeof w === 'string' ? w : Object.keys(w)[0];
     const f = typeof w === 'string' ? {} : w[kind];
-    const when = t('break.adv.at', { ms: ev.time_ms });
+    const when = () => text('break.adv.at', { ms: ev.time_ms }, 'hint');
     const sim = app.simulation();
     if (kind === 'Deliver') {
       return el('li', { dataset: { message: f.message } },
-        el('span', {}, t('break.adv.message', { kind: t(`kind.${f.kind}`), from: f.from, to: f.to, id: f.message }), ' ', el('span', { class: 'hint' }, when)),
+        el('span', {}, text('break.adv.message', { kind: { key: `kind.${f.kind}` }, from: f.from, to: f.to, id: f.message }), ' ', when()),
         el('span', { class: 'row-buttons' },
           act('break.adv.deliver', 'deliver', () => sim.deliverMessage(f.message)),
           act('break.adv.drop', 'drop', () => sim.dropMessage(f.message)),
@@ -41,11 +45,16 @@ export function installAdversary(handle, panel) {
     }
     if (kind === 'Timer') {
       return el('li', { dataset: { timer: f.server } },
-        el('span', {}, t('break.adv.timer', { server: f.server }), ' ', el('span', { class: 'hint' }, when)),
+        el('span', {}, text('break.adv.timer', { server: f.server }), ' ', when()),
         el('span', { class: 'row-buttons' }, act('break.adv.fire', 'fire', () => sim.timeoutNow(f.server))));
     }
-    const text = f && typeof f === 'object' && 'client' in f ? t('break.adv.client', { client: f.client, what: kind }) : t('break.adv.other', { what: kind });
-    return el('li', {}, el('span', { class: 'hint' }, text, ' ', when));
+    let what;
+    if (CLIENT_EVENTS.includes(kind)) what = text('break.adv.client', { client: f.client, what: { key: `break.adv.what.${kind}`, params: { server: f.server } } });
+    else if (kind === 'Fault') what = text('break.adv.what.Fault');
+    // A command's description is composed by describe.js: redrawn by onLanguage.
+    else if (kind === 'Scheduled') what = el('span', {}, t('break.adv.scheduled', { action: describeAction(f.action) }));
+    else what = text('break.adv.other', { what: kind });
+    return el('li', {}, el('span', { class: 'hint' }, what, ' ', when()));
   }
 
   return {
@@ -56,8 +65,9 @@ export function installAdversary(handle, panel) {
       shownRevision = rev;
       let pending = [];
       try { pending = app.simulation().pendingEvents(PENDING_SHOWN); } catch (err) { app.showError(err); }
-      fill(list, pending.length ? pending.map(row) : [el('li', { class: 'hint' }, t('break.adv.none'))]);
+      fill(list, pending.length ? pending.map(row) : [setText(el('li', { class: 'hint' }), 'break.adv.none')]);
     },
     onReset() { shownRevision = -1; },
+    onLanguage() { shownRevision = -1; },
   };
 }

@@ -10,7 +10,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { el, fill } from '../dom.js';
-import { t } from '../i18n/index.js';
+import { setText, t } from '../i18n/index.js';
 import { availability, clientLatency, commitSeries, decodeSpacetime, electionCounts, messageRates } from './chartdata.js';
 
 const REFRESH_MS = 700;
@@ -24,7 +24,7 @@ export function installCharts(handle, panel) {
   const { app } = handle;
   const grid = el('div', { class: 'break-charts', id: 'break-charts' });
   const summary = el('p', { id: 'break-availability', role: 'status' });
-  panel.append(el('p', { class: 'hint' }, t('break.chart.intro')), summary, grid);
+  panel.append(setText(el('p', { class: 'hint' }), 'break.chart.intro'), summary, grid);
   let charts = [];
   let lastAt = 0;
   let lastRev = -1;
@@ -50,7 +50,7 @@ export function installCharts(handle, panel) {
     const timeline = sim.timeline();
     const avail = availability(timeline.bands, now);
     const total = Math.max(1, avail.withLeaderMs + avail.withoutLeaderMs);
-    summary.textContent = t('break.chart.availability', {
+    setText(summary, 'break.chart.availability', {
       pct: Math.round((100 * avail.withLeaderMs) / total), without: avail.withoutLeaderMs,
       elections: timeline.marks.filter((m) => m.kind === 'election').length,
     });
@@ -83,5 +83,12 @@ export function installCharts(handle, panel) {
       build();
     },
     onReset() { lastRev = -1; },
+    // uPlot draws titles, axes and legends from the labels it was given: rebuild them (same
+    // data, read again from the simulation) now if the tab is open, else when it is next shown.
+    onLanguage() {
+      lastRev = -1;
+      lastAt = 0;
+      if (!panel.hidden) { lastRev = app.simulation().frameGlobal()[14]; lastAt = performance.now(); build(); }
+    },
   };
 }

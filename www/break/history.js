@@ -2,7 +2,7 @@
 // time, the linearizability verdict on demand, and, when it fails, the operations that cannot
 // be put in any order consistent with a single copy of the data (outlined in red).
 import { el, fill } from '../dom.js';
-import { t } from '../i18n/index.js';
+import { setAttrText, setText, t } from '../i18n/index.js';
 import { describeOp } from '../i18n/describe.js';
 import { fitCanvas } from '../render/canvas.js';
 import { DANGER, INK, MUTED } from '../render/palette.js';
@@ -13,25 +13,28 @@ const LABEL_PX = 34;
 
 export function installHistory(handle, panel) {
   const { app } = handle;
-  const check = el('button', { type: 'button', id: 'break-lin-check' }, t('break.history.check'));
+  const check = setText(el('button', { type: 'button', id: 'break-lin-check' }), 'break.history.check');
   const verdict = el('p', { id: 'break-lin-verdict', role: 'status', 'aria-live': 'polite' });
-  const canvas = el('canvas', { id: 'break-history', class: 'break-history', role: 'img', 'aria-label': t('break.history.aria') });
+  const canvas = setAttrText(el('canvas', { id: 'break-history', class: 'break-history', role: 'img' }), 'aria-label', 'break.history.aria');
   const list = el('ul', { class: 'break-bad-ops', id: 'break-bad-ops' });
-  panel.append(el('p', { class: 'hint' }, t('break.history.intro')), el('div', { class: 'row-buttons' }, check), verdict, canvas, list);
+  panel.append(setText(el('p', { class: 'hint' }), 'break.history.intro'), el('div', { class: 'row-buttons' }, check), verdict, canvas, list);
   let bad = [];
+  /** The operations that cannot be ordered (kept to list them again in another language). */
+  let badOps = [];
+  const renderBad = () => fill(list, badOps.map(({ id, h }) => el('li', {}, t('break.history.op', {
+    client: h?.client, op: h ? describeOp(h.op) : id, call: h?.call_ms, ret: h?.completion?.[0] ?? '?',
+  }))));
   check.addEventListener('click', () => {
     let v;
     try { v = app.simulation().checkLinearizability(); } catch (err) { app.showError(err); return; }
     const history = app.simulation().history();
-    if (v.verdict === 'linearizable') { bad = []; verdict.className = 'ok'; verdict.textContent = t('break.history.ok', { ops: history.length }); fill(list); }
-    else if (v.verdict === 'inconclusive') { bad = []; verdict.className = ''; verdict.textContent = t('break.history.inconclusive', { key: v.key }); fill(list); }
-    else {
-      bad = v.cannot_order ?? [];
-      verdict.className = 'bad';
-      verdict.textContent = t('break.history.bad', { key: v.key, count: bad.length });
-      const byId = new Map(history.map((h) => [h.id, h]));
-      fill(list, bad.map((id) => { const h = byId.get(id); return el('li', {}, t('break.history.op', { client: h?.client, op: h ? describeOp(h.op) : id, call: h?.call_ms, ret: h?.completion?.[0] ?? '?' })); }));
-    }
+    bad = v.verdict === 'linearizable' || v.verdict === 'inconclusive' ? [] : v.cannot_order ?? [];
+    if (v.verdict === 'linearizable') { verdict.className = 'ok'; setText(verdict, 'break.history.ok', { ops: history.length }); }
+    else if (v.verdict === 'inconclusive') { verdict.className = ''; setText(verdict, 'break.history.inconclusive', { key: v.key }); }
+    else { verdict.className = 'bad'; setText(verdict, 'break.history.bad', { key: v.key, count: bad.length }); }
+    const byId = new Map(history.map((h) => [h.id, h]));
+    badOps = bad.map((id) => ({ id, h: byId.get(id) }));
+    renderBad();
     lastKey = '';
   });
   let lastKey = '';
@@ -64,6 +67,7 @@ export function installHistory(handle, panel) {
       }
       ctx.fillStyle = MUTED; ctx.textAlign = 'right'; ctx.fillText(t('break.st.now', { ms: now }), width - 4, 6); ctx.textAlign = 'left';
     },
-    onReset() { bad = []; verdict.textContent = ''; fill(list); lastKey = ''; },
+    onReset() { bad = []; badOps = []; verdict.className = ''; setText(verdict, null); fill(list); lastKey = ''; },
+    onLanguage() { renderBad(); lastKey = ''; },
   };
 }

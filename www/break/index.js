@@ -1,17 +1,21 @@
-// "Break it on purpose" (issue 7): drawn partitions and one-way cuts, per-link and global
-// network knobs, adversary mode, protocol and broken-Raft switches with a counterexample search
-// in a Web Worker, "why" tooltips, a space-time diagram, charts, the client history view and
-// two clusters side by side. Mounted into the main page by app.js's main(); everything here
+// "Break it on purpose" (issue 7): drawn and dragged partitions and one-way cuts, per-link and
+// global network knobs, adversary mode, protocol and broken-Raft switches with a counterexample
+// search in a Web Worker, "why" tooltips, a space-time diagram, charts, the client history view
+// and two clusters side by side. Mounted into the main page by app.js's main(); everything here
 // drives the lab through the app's public methods and the facade (app.simulation()).
-import { el, fill } from '../dom.js';
-import { t } from '../i18n/index.js';
-import { describeAppendReason, describeVoteReason } from '../i18n/describe.js';
-import { hitPoint } from '../layout/ring.js';
+//
+// Every text goes through setText / data-i18n (www/i18n/index.js), so the app's language switch
+// retranslates the panels in place; canvases and charts redraw from their onLanguage handlers.
+import { el } from '../dom.js';
+import { setText } from '../i18n/index.js';
 import { fitCanvas } from '../render/canvas.js';
-import { DANGER, INK } from '../render/palette.js';
-import { LASSO_MIN_POINTS, arrowHead, linkState, pickLink, regroup, serversInLasso } from './geometry.js';
-import { installAdversary } from './adversary.js';
+import { fullGroups } from './geometry.js';
 import { decodeSpacetime } from './chartdata.js';
+import { drawOverlay } from './overlay.js';
+import { blockedPairs, installLinkMenu, installNetworkPanel } from './network.js';
+import { installRingPointer } from './pointer.js';
+import { installPartition } from './partition.js';
+import { installAdversary } from './adversary.js';
 import { installSettings } from './settings.js';
 import { installSpacetime } from './spacetime.js';
 import { installCharts } from './charts.js';
@@ -20,8 +24,6 @@ import { installSideBySide } from './sidebyside.js';
 import './break.css';
 
 const TABS = ['network', 'adversary', 'protocol', 'bugs', 'spacetime', 'charts', 'history', 'side'];
-const HIGHLIGHT = '#7a2fd0';
-const MESSAGE_HOVER_PX = 14;
 
 /** Installs the tools on the main page's lab; returns a small handle (also for tests). */
 export function installBreak(app) {
@@ -31,282 +33,93 @@ export function installBreak(app) {
   const cluster = doc.getElementById('cluster');
   if (!grid || !wrap || !cluster) return null;
   const shared = { hover: null, hoverServer: null, groups: [], lassoOn: false, lasso: null, link: null };
-
-  // ---- the tabbed panel ----
-  const tabList = el('div', { class: 'break-tabs', role: 'tablist' });
-  const panels = {};
-  const tabs = {};
-  const section = el('section', { class: 'break card', id: 'break', 'aria-labelledby': 'break-title' },
-    el('h2', { id: 'break-title', 'data-i18n': 'break.title' }, t('break.title')), tabList);
-  for (const name of TABS) {
-    const tab = el('button', { type: 'button', role: 'tab', id: `break-tab-${name}`, 'aria-controls': `break-panel-${name}`, 'aria-selected': 'false', 'data-i18n': `break.tab.${name}` }, t(`break.tab.${name}`));
-    tab.addEventListener('click', () => select(name));
-    tabs[name] = tab;
-    tabList.append(tab);
-    panels[name] = el('div', { class: 'break-panel', role: 'tabpanel', id: `break-panel-${name}`, 'aria-labelledby': `break-tab-${name}`, hidden: true });
-    section.append(panels[name]);
-  }
-  grid.after(section);
-  let current = null;
-  function select(name) {
-    current = name;
-    for (const n of TABS) {
-      tabs[n].setAttribute('aria-selected', String(n === name));
-      panels[n].hidden = n !== name;
-    }
-    handle.onShow?.(name);
-  }
-
-  // ---- overlay on the cluster canvas: lasso, cut arrows, highlights, link menu, tooltip ----
+  const tabs = installTabs(grid, (name) => handle.onShow?.(name));
   const overlay = el('canvas', { class: 'break-overlay', 'aria-hidden': 'true' });
-  const linkMenu = el('div', { class: 'menu break-link-menu', role: 'menu', hidden: true });
-  const tip = el('div', { class: 'break-tip', role: 'tooltip', hidden: true });
-  wrap.append(overlay, linkMenu, tip);
-
-  const local = (e) => { const r = cluster.getBoundingClientRect(); return { x: e.clientX - r.left, y: e.clientY - r.top }; };
-  let swallowClick = false;
-  cluster.addEventListener('pointerdown', (e) => {
-    if (!shared.lassoOn) return;
-    const p = local(e);
-    const geo = app.geometry();
-    if (hitPoint(geo.points, p.x, p.y, geo.r + 8) >= 0) return;
-    shared.lasso = [p];
-    cluster.setPointerCapture?.(e.pointerId);
-    e.preventDefault();
-  });
-  cluster.addEventListener('pointermove', (e) => {
-    const p = local(e);
-    if (shared.lasso) { shared.lasso.push(p); return; }
-    hover(p);
-  });
-  cluster.addEventListener('pointerleave', () => { if (!shared.lasso) { shared.hover = null; shared.hoverServer = null; tip.hidden = true; } });
-  const endLasso = () => {
-    const lasso = shared.lasso;
-    shared.lasso = null;
-    if (!lasso || lasso.length < LASSO_MIN_POINTS) return;
-    swallowClick = true;
-    const geo = app.geometry();
-    const picked = serversInLasso(lasso, geo.points, geo.ids);
-    if (picked.length === 0) return;
-    shared.groups = regroup(shared.groups, picked);
-    partition(shared.groups);
-  };
-  cluster.addEventListener('pointerup', endLasso);
-  cluster.addEventListener('pointercancel', () => { shared.lasso = null; });
-  // Capture: runs before the server menu's click handler, so a finished lasso is not a click.
-  cluster.addEventListener('click', (e) => {
-    if (swallowClick) { swallowClick = false; e.stopImmediatePropagation(); return; }
-    const p = local(e);
-    const geo = app.geometry();
-    if (hitPoint(geo.points, p.x, p.y, geo.r + 8) >= 0 || hitPoint(geo.messages, p.x, p.y, MESSAGE_HOVER_PX) >= 0) { closeLinkMenu(); return; }
-    const link = pickLink(geo.points, geo.ids, p.x, p.y, geo.r);
-    if (link) { e.stopImmediatePropagation(); app.closeMenu(); openLinkMenu(link, p); } else closeLinkMenu();
-  }, { capture: true });
-
-  function guard(fn) {
-    try { fn(); app.refresh(); return true; } catch (err) { app.showError(err); return false; }
-  }
-  function partition(groups) {
-    const all = app.geometry().ids;
-    // Servers in no lassoed group form one more group together (the facade's rule).
-    if (groups.length === 1 && groups[0].length === all.length) shared.groups = [];
-    guard(() => app.simulation().partition(shared.groups));
-  }
-
-  function hover(p) {
-    const geo = app.geometry();
-    const s = hitPoint(geo.points, p.x, p.y, geo.r + 4);
-    shared.hoverServer = s >= 0 ? geo.ids[s] : null;
-    const m = hitPoint(geo.messages, p.x, p.y, MESSAGE_HOVER_PX);
-    if (m < 0) { shared.hover = null; tip.hidden = true; return; }
-    const msg = geo.messages[m];
-    shared.hover = msg.id;
-    tip.textContent = whyText(msg.id);
-    tip.hidden = false;
-    tip.style.left = `${Math.min(p.x + 14, wrap.clientWidth - 220)}px`;
-    tip.style.top = `${p.y + 14}px`;
-  }
-
-  /** A message's kind, route and — for replies — its reason ("why"). */
-  function whyText(id) {
-    let d;
-    try { d = app.simulation().messageDetails(id); } catch { return ''; }
-    const f = Object.fromEntries(d.fields ?? []);
-    const head = t('break.why.head', { kind: t(`kind.${d.kind}`), from: d.from, to: d.to, term: d.term });
-    if (f.rejectReason) return `${head} — ${describeVoteReason(f.rejectReason, d.to, d.from)}`;
-    if (f.reject) return `${head} — ${describeAppendReason(f.reject.reason ?? f.reject)}`;
-    if (f.granted === true) return `${head} — ${t('break.why.granted')}`;
-    if (f.success === true) return `${head} — ${t('break.why.accepted', { index: f.matchIndex })}`;
-    return head;
-  }
-
-  function openLinkMenu(link, p) {
-    shared.link = link;
-    const sim = app.simulation();
-    const { a, b } = link;
-    const cfg = sim.linkSettings(a, b);
-    const state = linkState(app.simulation().frameBlocked ? blockedPairs() : [], a, b);
-    const num = (id, v, max) => el('input', { id, type: 'number', min: '0', max: String(max), step: 'any', value: String(v), class: 'break-num' });
-    const item = (key, params, fn, action) => el('button', { type: 'button', role: 'menuitem', dataset: { linkAction: action }, onclick: () => { guard(fn); closeLinkMenu(); } }, t(key, params));
-    const latMin = num('break-link-lat-min', cfg.latencyMsMin, 10000);
-    const latMax = num('break-link-lat-max', cfg.latencyMsMax, 10000);
-    const loss = num('break-link-loss', cfg.lossPercent, 100);
-    fill(linkMenu,
-      el('div', { class: 'menu-title' }, t('break.link.title', { a, b }), ' ', el('span', { class: 'hint' }, t(`break.link.state.${state.replace('>', '_')}`, { a, b }))),
-      item('break.link.cutOne', { from: a, to: b }, () => sim.cutLink(a, b, false), 'cut-ab'),
-      item('break.link.cutOne', { from: b, to: a }, () => sim.cutLink(b, a, false), 'cut-ba'),
-      item('break.link.cutBoth', {}, () => sim.cutLink(a, b, true), 'cut-both'),
-      item('break.link.repair', {}, () => sim.repairLink(a, b, true), 'repair'),
-      el('div', { class: 'break-link-knobs' },
-        el('label', {}, t('break.net.latencyMin'), latMin),
-        el('label', {}, t('break.net.latencyMax'), latMax),
-        el('label', {}, t('break.net.loss'), loss),
-        el('button', { type: 'button', dataset: { linkAction: 'apply' }, onclick: () => {
-          if (guard(() => sim.setLink(a, b, true, { latencyMsMin: Number(latMin.value), latencyMsMax: Number(latMax.value), lossPercent: Number(loss.value) }))) closeLinkMenu();
-        } }, t('break.link.apply'))),
-      el('button', { type: 'button', role: 'menuitem', class: 'subtle', onclick: closeLinkMenu }, t('menu.close')));
-    linkMenu.hidden = false;
-    linkMenu.style.left = `${Math.max(4, Math.min(p.x + 12, wrap.clientWidth - linkMenu.offsetWidth - 4))}px`;
-    linkMenu.style.top = `${Math.max(4, Math.min(p.y - 20, wrap.clientHeight - linkMenu.offsetHeight - 4))}px`;
-    linkMenu.querySelector('button')?.focus({ preventScroll: true });
-  }
-  function closeLinkMenu() { linkMenu.hidden = true; shared.link = null; }
-
-  function blockedPairs() {
-    const raw = app.simulation().frameBlocked();
-    const out = [];
-    for (let i = 0; i + 1 < raw.length; i += 2) out.push({ from: raw[i], to: raw[i + 1] });
-    return out;
-  }
-
-  function drawOverlay() {
-    const { ctx, width, height } = fitCanvas(overlay);
-    ctx.clearRect(0, 0, width, height);
-    const geo = app.geometry();
-    const pointOf = (id) => geo.points[geo.ids.indexOf(id)];
-    const blocked = blockedPairs();
-    // One-way cuts: an arrow in the blocked direction, with a cross on it.
-    ctx.lineWidth = 2;
-    for (const { from, to } of blocked) {
-      if (blocked.some((l) => l.from === to && l.to === from)) continue;
-      const a = pointOf(from);
-      const b = pointOf(to);
-      if (!a || !b) continue;
-      const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
-      const ux = (b.x - a.x) / len;
-      const uy = (b.y - a.y) / len;
-      const tipPt = { x: b.x - ux * (geo.r + 6), y: b.y - uy * (geo.r + 6) };
-      ctx.fillStyle = DANGER;
-      const head = arrowHead(a, tipPt, 12);
-      ctx.beginPath(); ctx.moveTo(head[0].x, head[0].y); ctx.lineTo(head[1].x, head[1].y); ctx.lineTo(head[2].x, head[2].y); ctx.closePath(); ctx.fill();
-      const mx = (a.x + b.x) / 2;
-      const my = (a.y + b.y) / 2;
-      ctx.strokeStyle = DANGER;
-      ctx.beginPath(); ctx.moveTo(mx - 6, my - 6); ctx.lineTo(mx + 6, my + 6); ctx.moveTo(mx + 6, my - 6); ctx.lineTo(mx - 6, my + 6); ctx.stroke();
-    }
-    // The picked link and the hovered message's route (also hovered in the space-time diagram).
-    const route = shared.link ? [pointOf(shared.link.a), pointOf(shared.link.b)] : null;
-    const hovered = shared.hover !== null ? geo.messages.find((m) => m.id === shared.hover) : null;
-    ctx.strokeStyle = HIGHLIGHT; ctx.lineWidth = 4;
-    if (route?.[0] && route?.[1]) { ctx.beginPath(); ctx.moveTo(route[0].x, route[0].y); ctx.lineTo(route[1].x, route[1].y); ctx.stroke(); }
-    if (hovered) {
-      const a = pointOf(hovered.msg.from);
-      const b = pointOf(hovered.msg.to);
-      if (a && b) {
-        ctx.setLineDash([6, 4]); ctx.lineWidth = 2;
-        ctx.beginPath(); ctx.moveTo(a.x, a.y); ctx.lineTo(b.x, b.y); ctx.stroke(); ctx.setLineDash([]);
-      }
-      ctx.lineWidth = 3;
-      ctx.beginPath(); ctx.arc(hovered.x, hovered.y, 13, 0, Math.PI * 2); ctx.stroke();
-    }
-    if (shared.hoverServer !== null && shared.spacetimeHover) {
-      const p = pointOf(shared.hoverServer);
-      if (p) { ctx.lineWidth = 3; ctx.beginPath(); ctx.arc(p.x, p.y, geo.r + 12, 0, Math.PI * 2); ctx.stroke(); }
-    }
-    // Lasso groups: a number next to each server in a drawn group.
-    ctx.font = '700 12px system-ui, sans-serif'; ctx.fillStyle = INK; ctx.textAlign = 'center';
-    shared.groups.forEach((g, k) => g.forEach((id) => {
-      const p = pointOf(id);
-      if (p) ctx.fillText(t('break.net.groupTag', { n: k + 1 }), p.x + geo.r + 8, p.y - geo.r);
-    }));
-    if (shared.lasso) {
-      ctx.strokeStyle = HIGHLIGHT; ctx.lineWidth = 2; ctx.setLineDash([4, 4]);
-      ctx.beginPath();
-      shared.lasso.forEach((p, i) => (i ? ctx.lineTo(p.x, p.y) : ctx.moveTo(p.x, p.y)));
-      ctx.closePath(); ctx.stroke(); ctx.setLineDash([]);
-    }
-  }
-
+  wrap.append(overlay);
   const handle = {
-    app, shared, select, panels, guard, drawOverlay,
-    /** Called by the panels when the lab's simulation was replaced. */
-    reset() { shared.groups = []; closeLinkMenu(); handle.syncNetwork?.(); },
+    app, shared, cluster, select: tabs.select, panels: tabs.panels,
+    local: (e) => { const r = cluster.getBoundingClientRect(); return { x: e.clientX - r.left, y: e.clientY - r.top }; },
+    guard(fn) { try { fn(); app.refresh(); return true; } catch (err) { app.showError(err); return false; } },
+    /** Called when the lab's simulation was replaced. */
+    reset() { partition.reset(); linkMenu.close(); network.sync(); },
   };
-
-  // ---- network panel ----
-  installNetworkPanel(panels.network);
-  function installNetworkPanel(panel) {
-    const lassoBtn = el('button', { type: 'button', id: 'break-lasso', 'aria-pressed': 'false', 'data-i18n': 'break.net.lasso' }, t('break.net.lasso'));
-    // A second switch next to the ring's own buttons, where the drawing happens.
-    const nearRing = el('button', { type: 'button', id: 'break-lasso-ring', 'aria-pressed': 'false', 'data-i18n': 'break.net.lasso' }, t('break.net.lasso'));
-    doc.querySelector('.cluster-panel .row-buttons')?.prepend(nearRing);
-    const toggleLasso = () => {
-      shared.lassoOn = !shared.lassoOn;
-      for (const b of [lassoBtn, nearRing]) b.setAttribute('aria-pressed', String(shared.lassoOn));
-      cluster.classList.toggle('break-lassoing', shared.lassoOn);
-    };
-    lassoBtn.addEventListener('click', toggleLasso);
-    nearRing.addEventListener('click', toggleLasso);
-    const heal = el('button', { type: 'button', id: 'break-heal' }, t('break.net.heal'));
-    heal.addEventListener('click', () => { shared.groups = []; guard(() => app.simulation().heal()); });
-    const knobs = {};
-    const knob = (name, max) => {
-      knobs[name] = el('input', { id: `break-net-${name}`, type: 'number', min: '0', max: String(max), step: 'any', class: 'break-num' });
-      return el('label', {}, t(`break.net.${name}`), knobs[name]);
-    };
-    const apply = el('button', { type: 'button', id: 'break-net-apply' }, t('break.net.apply'));
-    apply.addEventListener('click', () => guard(() => app.simulation().setNetwork({
-      latencyMsMin: Number(knobs.latencyMin.value), latencyMsMax: Number(knobs.latencyMax.value),
-      lossPercent: Number(knobs.loss.value), duplicatePercent: Number(knobs.duplicate.value),
-      reorderPercent: Number(knobs.reorder.value), reorderDelayMsMax: Math.max(Number(knobs.reorder.value) > 0 ? 50 : 0, 0),
-    })));
-    panel.append(
-      el('p', { class: 'hint' }, t('break.net.intro')),
-      el('div', { class: 'row-buttons' }, lassoBtn, heal),
-      el('h3', {}, t('break.net.global')),
-      el('div', { class: 'break-knobs' }, knob('latencyMin', 10000), knob('latencyMax', 10000), knob('loss', 100), knob('duplicate', 100), knob('reorder', 100), apply));
-    handle.syncNetwork = () => {
-      const d = app.simulation().linkSettings(0, 0);
-      knobs.latencyMin.value = d.latencyMsMin; knobs.latencyMax.value = d.latencyMsMax;
-      knobs.loss.value = d.lossPercent; knobs.duplicate.value = d.duplicatePercent; knobs.reorder.value = d.reorderPercent;
-    };
-  }
-
+  const linkMenu = installLinkMenu(handle, wrap);
+  const pointer = installRingPointer(handle, wrap, linkMenu, () => partition);
+  Object.assign(handle, { hideTip: pointer.hideTip, swallowNextClick: pointer.swallowNextClick });
+  const partition = installPartition(handle);
+  const network = installNetworkPanel(handle, tabs.panels.network, linkMenu);
   const parts = [
-    installAdversary(handle, panels.adversary),
-    installSettings(handle, panels.protocol, panels.bugs),
-    installSpacetime(handle, panels.spacetime),
-    installCharts(handle, panels.charts),
-    installHistory(handle, panels.history),
-    installSideBySide(handle, panels.side),
+    installAdversary(handle, tabs.panels.adversary),
+    installSettings(handle, tabs.panels.protocol, tabs.panels.bugs),
+    installSpacetime(handle, tabs.panels.spacetime),
+    installCharts(handle, tabs.panels.charts),
+    installHistory(handle, tabs.panels.history),
+    installSideBySide(handle, tabs.panels.side),
   ];
   handle.onShow = (name) => { for (const p of parts) p?.onShow?.(name); };
   let lastSim = null;
   const frame = () => {
     const sim = app.simulation();
     if (sim !== lastSim) { lastSim = sim; handle.reset(); for (const p of parts) p?.onReset?.(); }
-    drawOverlay();
-    for (const p of parts) p?.onFrame?.(current);
+    const blocked = blockedPairs(sim);
+    partition.sync(blocked);
+    network.syncLinks();
+    const { ctx, width, height } = fitCanvas(overlay);
+    ctx.clearRect(0, 0, width, height);
+    drawOverlay(ctx, app.geometry(), blocked, shared);
+    partition.draw(ctx, app.geometry());
+    for (const p of parts) p?.onFrame?.(tabs.current());
     requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);
-  handle.syncNetwork();
-  app.on?.((name) => { if (name === 'language') { for (const p of parts) p?.onLanguage?.(); retranslate(); } });
-  function retranslate() { for (const n of section.querySelectorAll('[data-i18n]')) n.textContent = t(n.dataset.i18n); }
-  select('network');
-  // Test handle (read-only views of what this module draws).
+  network.sync();
+  // A language switch: the app has already retranslated every data-i18n node of the page
+  // (these panels included); the tooltip, canvases and charts are redrawn here, state untouched.
+  app.on?.((name) => {
+    if (name !== 'language') return;
+    pointer.retranslate();
+    for (const p of parts) p?.onLanguage?.();
+  });
+  tabs.select('network');
+  installTestHandle(app, handle, partition);
+  return handle;
+}
+
+/** The section with its tab list and one panel per tab; `onShow(name)` after each selection. */
+function installTabs(grid, onShow) {
+  const tabList = el('div', { class: 'break-tabs', role: 'tablist' });
+  const panels = {};
+  const tabs = {};
+  const section = el('section', { class: 'break card', id: 'break', 'aria-labelledby': 'break-title' },
+    setText(el('h2', { id: 'break-title' }), 'break.title'), tabList);
+  let current = null;
+  const select = (name) => {
+    current = name;
+    for (const n of TABS) {
+      tabs[n].setAttribute('aria-selected', String(n === name));
+      panels[n].hidden = n !== name;
+    }
+    onShow(name);
+  };
+  for (const name of TABS) {
+    tabs[name] = setText(el('button', { type: 'button', role: 'tab', id: `break-tab-${name}`, 'aria-controls': `break-panel-${name}`, 'aria-selected': 'false' }), `break.tab.${name}`);
+    tabs[name].addEventListener('click', () => select(name));
+    tabList.append(tabs[name]);
+    panels[name] = el('div', { class: 'break-panel', role: 'tabpanel', id: `break-panel-${name}`, 'aria-labelledby': `break-tab-${name}`, hidden: true });
+    section.append(panels[name]);
+  }
+  grid.after(section);
+  return { section, panels, select, current: () => current };
+}
+
+/** `window.raftlabBreak`: read-only views of what this module shows, for the e2e tests. */
+function installTestHandle(app, handle, partition) {
   globalThis.raftlabBreak = Object.freeze({
-    select, arrows: () => handle.spacetimeArrows?.() ?? 0, groups: () => shared.groups.map((g) => [...g]),
+    select: handle.select, arrows: () => handle.spacetimeArrows?.() ?? 0,
+    /** The partition groups the ring shows (every server in one; [] when not partitioned). */
+    groups: () => (handle.shared.groups.length ? fullGroups(handle.shared.groups, app.geometry().ids) : []),
+    /** The drag in progress: the server and the group it would join (null: a new one), or null. */
+    dragging: () => partition.dragging(),
     searchState: () => handle.searchState?.() ?? null,
     counters: () => app.simulation().counters(), droppedAtSend: () => app.simulation().droppedAtSend,
     /** Messages `from → to` sent at or after `sinceMs` that arrived. */
@@ -316,5 +129,4 @@ export function installBreak(app) {
         .filter((m) => m.from === from && m.to === to && m.sentMs >= sinceMs && m.outcome === 'delivered').length;
     },
   });
-  return handle;
 }

@@ -2,8 +2,9 @@
 // switches (the core's deliberate bugs and the KV's apply-without-dedup). Changing them needs a
 // new cluster: it restarts from the same seed, and says so. "Find a counterexample" sweeps
 // seeds in a Web Worker and loads the first violating run at its violating step.
-import { el, fill } from '../dom.js';
-import { t } from '../i18n/index.js';
+import { el } from '../dom.js';
+import { setText, t } from '../i18n/index.js';
+import { span } from './text.js';
 
 /** Bug switches: [config path, hunt name]. */
 export const BUG_SWITCHES = Object.freeze([
@@ -35,7 +36,7 @@ export function installSettings(handle, protocolPanel, bugsPanel) {
     let next;
     try { next = rebuild(app.bindings, app.simulation(), patch); } catch (err) { app.showError(err); return false; }
     app.adopt(next);
-    app.notify(t('break.restarted', { seed: next.seed }));
+    app.notify(() => t('break.restarted', { seed: next.seed }));
     return true;
   };
 
@@ -50,8 +51,8 @@ export function installSettings(handle, protocolPanel, bugsPanel) {
     heartbeat: input('break-heartbeat', 1, 100000),
   };
   const hint = el('p', { id: 'break-stability', class: 'break-warn', role: 'status', hidden: true });
-  const apply = el('button', { type: 'button', id: 'break-protocol-apply' }, t('break.protocol.apply'));
-  const check = () => { hint.hidden = !stabilityRisk(Number(f.heartbeat.value), Number(f.eMin.value)); hint.textContent = t('break.protocol.unstable', { heartbeat: f.heartbeat.value, election: f.eMin.value }); };
+  const apply = setText(el('button', { type: 'button', id: 'break-protocol-apply' }), 'break.protocol.apply');
+  const check = () => { hint.hidden = !stabilityRisk(Number(f.heartbeat.value), Number(f.eMin.value)); setText(hint, 'break.protocol.unstable', { heartbeat: f.heartbeat.value, election: f.eMin.value }); };
   for (const i of [f.heartbeat, f.eMin]) i.addEventListener('input', check);
   apply.addEventListener('click', () => restartWith((c) => {
     c.raft.pre_vote = f.preVote.checked;
@@ -61,9 +62,9 @@ export function installSettings(handle, protocolPanel, bugsPanel) {
     c.raft.election_timeout_ms_max = Number(f.eMax.value);
     c.raft.heartbeat_interval_ms = Number(f.heartbeat.value);
   }));
-  const label = (key, control) => el('label', { class: control.type === 'checkbox' ? 'check' : '' }, control.type === 'checkbox' ? [control, t(key)] : [t(key), control]);
+  const label = (key, control) => el('label', { class: control.type === 'checkbox' ? 'check' : '' }, control.type === 'checkbox' ? [control, span(key)] : [span(key), control]);
   protocolPanel.append(
-    el('p', { class: 'hint' }, t('break.protocol.intro')),
+    setText(el('p', { class: 'hint' }), 'break.protocol.intro'),
     el('div', { class: 'break-knobs' },
       label('break.protocol.preVote', f.preVote), label('break.protocol.checkQuorum', f.checkQuorum),
       label('break.protocol.batch', f.batch), label('break.protocol.electionMin', f.eMin),
@@ -72,24 +73,24 @@ export function installSettings(handle, protocolPanel, bugsPanel) {
 
   // ---- broken Raft ----
   const boxes = Object.fromEntries(BUG_SWITCHES.map(([name]) => [name, el('input', { id: `break-bug-${name}`, type: 'checkbox' })]));
-  const bugApply = el('button', { type: 'button', id: 'break-bugs-apply' }, t('break.bugs.apply'));
+  const bugApply = setText(el('button', { type: 'button', id: 'break-bugs-apply' }), 'break.bugs.apply');
   bugApply.addEventListener('click', () => restartWith((c) => {
     for (const [name, where] of BUG_SWITCHES) {
       if (where === 'kv') c.kv[name] = boxes[name].checked; else c.raft.bugs[name] = boxes[name].checked;
     }
   }));
-  const huntBug = el('select', { id: 'break-hunt-bug' }, BUG_SWITCHES.map(([name]) => el('option', { value: name }, t(`break.bug.${name}`))));
-  const search = el('button', { type: 'button', id: 'break-search' }, t('break.search.start'));
-  const cancel = el('button', { type: 'button', id: 'break-search-cancel', disabled: true }, t('break.search.cancel'));
+  const huntBug = el('select', { id: 'break-hunt-bug' }, BUG_SWITCHES.map(([name]) => setText(el('option', { value: name }), `break.bug.${name}`)));
+  const search = setText(el('button', { type: 'button', id: 'break-search' }), 'break.search.start');
+  const cancel = setText(el('button', { type: 'button', id: 'break-search-cancel', disabled: true }), 'break.search.cancel');
   const progress = el('progress', { id: 'break-search-progress', max: String(SEARCH_SEEDS), value: '0' });
   const result = el('p', { id: 'break-search-result', role: 'status', 'aria-live': 'polite' });
   bugsPanel.append(
-    el('p', { class: 'hint' }, t('break.bugs.intro')),
-    el('div', { class: 'break-bugs' }, BUG_SWITCHES.map(([name]) => el('label', { class: 'check' }, boxes[name], t(`break.bug.${name}`)))),
+    setText(el('p', { class: 'hint' }), 'break.bugs.intro'),
+    el('div', { class: 'break-bugs' }, BUG_SWITCHES.map(([name]) => el('label', { class: 'check' }, boxes[name], span(`break.bug.${name}`)))),
     el('div', { class: 'row-buttons' }, bugApply),
-    el('h3', {}, t('break.search.title')),
-    el('p', { class: 'hint' }, t('break.search.intro', { seeds: SEARCH_SEEDS })),
-    el('div', { class: 'row-buttons' }, el('label', {}, t('break.search.bug'), huntBug), search, cancel),
+    setText(el('h3', {}), 'break.search.title'),
+    setText(el('p', { class: 'hint' }), 'break.search.intro', { seeds: SEARCH_SEEDS }),
+    el('div', { class: 'row-buttons' }, el('label', {}, span('break.search.bug'), huntBug), search, cancel),
     progress, result);
 
   let worker = null;
@@ -102,16 +103,15 @@ export function installSettings(handle, protocolPanel, bugsPanel) {
     search.disabled = true; cancel.disabled = false;
     progress.value = 0;
     state = { status: 'running', bug, done: 0 };
-    result.textContent = t('break.search.running', { done: 0, seeds: SEARCH_SEEDS });
+    setText(result, 'break.search.running', { done: 0, seeds: SEARCH_SEEDS });
     worker.onmessage = (e) => onWorker(e.data, bug);
-    worker.onerror = (e) => { stop(); state = { status: 'error' }; result.textContent = t('break.search.error', { message: e.message ?? '' }); };
-
+    worker.onerror = (e) => { stop(); state = { status: 'error' }; setText(result, 'break.search.error', { message: e.message ?? '' }); };
   });
   cancel.addEventListener('click', () => {
     worker?.postMessage({ type: 'cancel' });
     stop();
     state = { ...state, status: 'cancelled' };
-    result.textContent = t('break.search.cancelled', { done: state.done ?? 0 });
+    setText(result, 'break.search.cancelled', { done: state.done ?? 0 });
   });
 
   function onWorker(msg, bug) {
@@ -121,7 +121,7 @@ export function installSettings(handle, protocolPanel, bugsPanel) {
     }
     progress.value = msg.done ?? 0;
     state = { ...state, done: msg.done };
-    if (msg.type === 'progress') { result.textContent = t('break.search.running', { done: msg.done, seeds: msg.seeds }); return; }
+    if (msg.type === 'progress') { setText(result, 'break.search.running', { done: msg.done, seeds: msg.seeds }); return; }
     stop();
     if (msg.type === 'found') {
       const o = msg.outcome;
@@ -130,14 +130,14 @@ export function installSettings(handle, protocolPanel, bugsPanel) {
       try { sim = app.bindings.Simulation.fromBugHunt(o.seed, bug, SEARCH_SERVERS, SEARCH_RUN_MS); } catch (err) { app.showError(err); return; }
       app.pause();
       app.adopt(sim);
-      fill(result, t('break.search.found', { seed: o.seed, done: msg.done, property: t(`property.${o.property}`), step: o.step, ms: o.timeMs }));
+      setText(result, 'break.search.found', { seed: o.seed, done: msg.done, property: { key: `property.${o.property}` }, step: o.step, ms: o.timeMs });
       for (const [name] of BUG_SWITCHES) boxes[name].checked = name === bug;
     } else if (msg.type === 'exhausted') {
       state = { status: 'exhausted' };
-      result.textContent = t('break.search.exhausted', { seeds: msg.seeds });
+      setText(result, 'break.search.exhausted', { seeds: msg.seeds });
     } else if (msg.type === 'error') {
       state = { status: 'error' };
-      result.textContent = t('break.search.error', { message: msg.message });
+      setText(result, 'break.search.error', { message: msg.message });
     }
   }
   handle.searchState = () => ({ ...state });

@@ -3,7 +3,8 @@
 // The classic lesson: without pre-vote the isolated server's term races ahead and disrupts the
 // healthy leader when the partition heals; with pre-vote it does not.
 import { el } from '../dom.js';
-import { t } from '../i18n/index.js';
+import { setAttrText, setText, t } from '../i18n/index.js';
+import { span } from './text.js';
 import { fitCanvas } from '../render/canvas.js';
 import { drawCluster } from '../render/cluster.js';
 import { fitRing, nodeRadiusFor, unitRing } from '../layout/ring.js';
@@ -15,16 +16,16 @@ const SPEED = 0.25;
 
 export function installSideBySide(handle, panel) {
   const { app } = handle;
-  const setting = el('select', { id: 'break-side-setting' }, SETTINGS.map((s) => el('option', { value: s }, t(`break.side.${s}`))));
-  const start = el('button', { type: 'button', id: 'break-side-start' }, t('break.side.start'));
-  const isolate = el('button', { type: 'button', id: 'break-side-isolate', disabled: true }, t('break.side.isolate'));
-  const heal = el('button', { type: 'button', id: 'break-side-heal', disabled: true }, t('break.side.heal'));
-  const play = el('button', { type: 'button', id: 'break-side-play', disabled: true, 'aria-pressed': 'false' }, t('break.side.play'));
+  const setting = el('select', { id: 'break-side-setting' }, SETTINGS.map((s) => setText(el('option', { value: s }), `break.side.${s}`)));
+  const start = setText(el('button', { type: 'button', id: 'break-side-start' }), 'break.side.start');
+  const isolate = setText(el('button', { type: 'button', id: 'break-side-isolate', disabled: true }), 'break.side.isolate');
+  const heal = setText(el('button', { type: 'button', id: 'break-side-heal', disabled: true }), 'break.side.heal');
+  const play = setText(el('button', { type: 'button', id: 'break-side-play', disabled: true, 'aria-pressed': 'false' }), 'break.side.play');
   const views = [0, 1].map((i) => ({
     title: el('h3', {}), canvas: el('canvas', { class: 'break-side-canvas', id: `break-side-${i}`, role: 'img' }), stats: el('p', { class: 'hint', id: `break-side-stats-${i}` }),
   }));
-  panel.append(el('p', { class: 'hint' }, t('break.side.intro')),
-    el('div', { class: 'row-buttons' }, el('label', {}, t('break.side.setting'), setting), start, play, isolate, heal),
+  panel.append(setText(el('p', { class: 'hint' }), 'break.side.intro'),
+    el('div', { class: 'row-buttons' }, el('label', {}, span('break.side.setting'), setting), start, play, isolate, heal),
     el('div', { class: 'break-side' }, views.map((v) => el('div', {}, v.title, v.canvas, v.stats))));
   let pair = null;
   let playing = false;
@@ -41,7 +42,11 @@ export function installSideBySide(handle, panel) {
       const json = JSON.stringify({ ...c, seed: 0 }).replace('"seed":0', `"seed":${base.seed}`);
       return app.bindings.Simulation.fromConfigJson(json);
     });
-    views.forEach((v, i) => { v.title.textContent = t(i === 0 ? 'break.side.with' : 'break.side.without', { setting: t(`break.side.${key}`), seed: base.seed }); });
+    views.forEach((v, i) => {
+      const title = [i === 0 ? 'break.side.with' : 'break.side.without', { setting: { key: `break.side.${key}` }, seed: base.seed }];
+      setText(v.title, ...title);
+      setAttrText(v.canvas, 'aria-label', ...title);
+    });
     isolated = null;
     for (const b of [isolate, heal, play]) b.disabled = false;
     setPlaying(true);
@@ -54,13 +59,13 @@ export function installSideBySide(handle, panel) {
     for (const s of pair) try { s.partition([[leader]]); } catch (err) { app.showError(err); }
   });
   heal.addEventListener('click', () => { isolated = null; for (const s of pair) try { s.heal(); } catch (err) { app.showError(err); } });
-  function setPlaying(on) { playing = on; play.setAttribute('aria-pressed', String(on)); play.textContent = t(on ? 'break.side.pause' : 'break.side.play'); last = null; }
+  function setPlaying(on) { playing = on; play.setAttribute('aria-pressed', String(on)); setText(play, on ? 'break.side.pause' : 'break.side.play'); last = null; }
 
   function draw(v, sim) {
     const f = readFrame(sim);
     const { ctx, width, height } = fitCanvas(v.canvas);
     const nodes = f.nodes;
-    const r = Math.min(nodeRadiusFor(width, height, nodes.length), 20);
+    const r = Math.min(nodeRadiusFor(width, height, nodes.length), 16);
     const ring = fitRing(unitRing(nodes.length), width, height - 20, r + 22);
     const byId = new Map(nodes.map((n, i) => [n.id, ring.points[i]]));
     drawCluster(ctx, {
@@ -68,7 +73,8 @@ export function installSideBySide(handle, panel) {
       selected: isolated, selectedMessage: null, roleLabel: (role) => t(`role.${role}`), statusLabel: (s) => t(`status.${s}`),
     });
     const c = sim.counters();
-    v.stats.textContent = t('break.side.stats', { ms: f.global.nowMs, term: f.global.maxTerm, leader: f.global.leader ?? '—', elections: c.elections });
+    const leader = f.global.leader === null ? { key: 'word.none' } : { key: 'node.label', params: { id: f.global.leader } };
+    setText(v.stats, 'break.side.stats', { ms: f.global.nowMs, term: f.global.maxTerm, leader, elections: c.elections });
   }
 
   return {

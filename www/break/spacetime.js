@@ -3,7 +3,8 @@
 // dropped, open-ended while in flight). Hovering an arrow highlights the message on the ring;
 // hovering a server on the ring highlights its lane; a click moves the timeline there.
 import { el } from '../dom.js';
-import { t } from '../i18n/index.js';
+import { setAttrText, setText, t } from '../i18n/index.js';
+import { span } from './text.js';
 import { fitCanvas } from '../render/canvas.js';
 import { DANGER, INK, MUTED } from '../render/palette.js';
 import { arrowHead, segmentDistance } from './geometry.js';
@@ -25,10 +26,10 @@ export function laneY(i, n, height) {
 
 export function installSpacetime(handle, panel) {
   const { app, shared } = handle;
-  const canvas = el('canvas', { id: 'break-spacetime', class: 'break-spacetime', tabindex: '0', role: 'img', 'aria-label': t('break.st.aria') });
-  const windowSel = el('select', { id: 'break-st-window' }, [500, 1500, 5000, 20000].map((ms) => el('option', { value: String(ms), selected: ms === WINDOW_MS }, t('break.st.windowMs', { ms }))));
-  panel.append(el('p', { class: 'hint' }, t('break.st.intro')), el('label', {}, t('break.st.window'), windowSel), canvas,
-    el('p', { class: 'hint break-legend' }, ['request', 'reply', 'heartbeat', 'other'].map((k, i) => el('span', { class: `break-key break-key-${i}` }, t(`break.st.${k}`)))));
+  const canvas = setAttrText(el('canvas', { id: 'break-spacetime', class: 'break-spacetime', tabindex: '0', role: 'img' }), 'aria-label', 'break.st.aria');
+  const windowSel = el('select', { id: 'break-st-window' }, [500, 1500, 5000, 20000].map((ms) => setText(el('option', { value: String(ms), selected: ms === WINDOW_MS }), 'break.st.windowMs', { ms })));
+  panel.append(setText(el('p', { class: 'hint' }), 'break.st.intro'), el('label', {}, span('break.st.window'), windowSel), canvas,
+    el('p', { class: 'hint break-legend' }, ['request', 'reply', 'heartbeat', 'other'].map((k, i) => span(`break.st.${k}`, {}, { class: `break-key break-key-${i}` }))));
   let arrows = [];
   let view = null;
 
@@ -44,7 +45,8 @@ export function installSpacetime(handle, panel) {
     }
     shared.hover = best ? best.a.m.id : null;
     shared.spacetimeHover = true;
-    canvas.title = best ? t('break.st.tip', { kind: t(`kind.${app.bindings.messageKinds()[best.a.m.kind]}`), from: best.a.m.from, to: best.a.m.to, sent: best.a.m.sentMs, end: best.a.m.endMs ?? '…', outcome: t(`break.st.${best.a.m.outcome}`) }) : '';
+    const m = best?.a.m;
+    setAttrText(canvas, 'title', m ? 'break.st.tip' : null, m && { kind: { key: `kind.${app.bindings.messageKinds()[m.kind]}` }, from: m.from, to: m.to, sent: m.sentMs, end: m.endMs ?? '…', outcome: { key: `break.st.${m.outcome}` } });
   });
   canvas.addEventListener('pointerleave', () => { shared.hover = null; shared.spacetimeHover = false; });
   canvas.addEventListener('click', (e) => {
@@ -123,5 +125,6 @@ export function installSpacetime(handle, panel) {
       lastKey = key;
       draw();
     },
+    onLanguage() { lastKey = ''; },
   };
 }

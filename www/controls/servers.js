@@ -2,7 +2,7 @@
 // menu (no right-click needed), tap a message to inspect it. Keyboard equivalents live in
 // keyboard.js and call the same app methods.
 import { el, fill } from '../dom.js';
-import { t } from '../i18n/index.js';
+import { setText, t } from '../i18n/index.js';
 import { hitPoint } from '../layout/ring.js';
 
 const MESSAGE_HIT_PX = 14;
@@ -43,12 +43,14 @@ export function installServerControls(app, $) {
 
   return {
     open(id, node, isLeader, point) {
+      // data-i18n keeps an open menu in step with a language switch.
       const items = serverActions(node, isLeader).map(([key, method]) =>
-        el('button', { type: 'button', role: 'menuitem', dataset: { action: method }, onclick: () => { app.closeMenu(); app.serverCommand(method, id); } }, t(key)));
+        el('button', { type: 'button', role: 'menuitem', dataset: { action: method, i18n: key }, onclick: () => { app.closeMenu(); app.serverCommand(method, id); } }, t(key)));
       fill(menu,
-        el('div', { class: 'menu-title' }, t('menu.title', { server: t('node.label', { id }) })),
+        setText(el('div', { class: 'menu-title' }), 'menu.title', { server: { key: 'node.label', params: { id } } }),
         items,
-        el('button', { type: 'button', role: 'menuitem', class: 'subtle', onclick: () => app.closeMenu() }, t('menu.close')));
+        app.menuExtras?.(id) ?? [],
+        el('button', { type: 'button', role: 'menuitem', class: 'subtle', dataset: { i18n: 'menu.close' }, onclick: () => app.closeMenu() }, t('menu.close')));
       menu.hidden = false;
       const wrap = canvas.getBoundingClientRect();
       const w = menu.offsetWidth;

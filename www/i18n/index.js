@@ -39,12 +39,72 @@ export function t(key, params = {}, lang = current) {
     Object.hasOwn(params, name) ? String(params[name]) : whole);
 }
 
-/** Fills `data-i18n` (text) and `data-i18n-aria-label` attributes under `root`. */
+/**
+ * Translates `key` like t(), except that a parameter given as `{ key, params }` is itself
+ * translated first (a property's or a message kind's name inside a sentence).
+ */
+export function translate(key, params = {}, lang = current) {
+  const filled = {};
+  for (const [name, value] of Object.entries(params ?? {})) {
+    filled[name] = value !== null && typeof value === 'object' && typeof value.key === 'string'
+      ? translate(value.key, value.params, lang) : value;
+  }
+  return t(key, filled, lang);
+}
+
+/**
+ * Shows `key` (with `params`, as for translate()) as the text of `node`, now and after every language
+ * switch: the key and parameters are kept in `data-i18n` / `data-i18n-params`, which
+ * translateDocument reads. A null `key` empties the node and forgets the text. Returns `node`.
+ */
+export function setText(node, key, params) {
+  if (key === null || key === undefined) {
+    delete node.dataset.i18n;
+    delete node.dataset.i18nParams;
+    node.textContent = '';
+    return node;
+  }
+  node.dataset.i18n = key;
+  if (params && Object.keys(params).length > 0) node.dataset.i18nParams = JSON.stringify(params);
+  else delete node.dataset.i18nParams;
+  node.textContent = translate(key, params);
+  return node;
+}
+
+/** Like setText for the attribute `attr` (title, aria-label, placeholder); a null key removes it. */
+export function setAttrText(node, attr, key, params) {
+  const all = readJson(node.dataset.i18nAttrs) ?? {};
+  if (key === null || key === undefined) {
+    delete all[attr];
+    node.removeAttribute(attr);
+  } else {
+    all[attr] = params && Object.keys(params).length > 0 ? { key, params } : { key };
+    node.setAttribute(attr, translate(key, params));
+  }
+  if (Object.keys(all).length > 0) node.dataset.i18nAttrs = JSON.stringify(all);
+  else delete node.dataset.i18nAttrs;
+  return node;
+}
+
+function readJson(text) {
+  if (typeof text !== 'string') return null;
+  try { return JSON.parse(text); } catch { return null; }
+}
+
+/**
+ * Fills `data-i18n` (text, with `data-i18n-params`), `data-i18n-aria-label` and
+ * `data-i18n-attrs` (see setAttrText) under `root` in the active language.
+ */
 export function translateDocument(root) {
   for (const el of root.querySelectorAll('[data-i18n]')) {
-    el.textContent = t(el.dataset.i18n);
+    el.textContent = translate(el.dataset.i18n, readJson(el.dataset.i18nParams) ?? {});
   }
   for (const el of root.querySelectorAll('[data-i18n-aria-label]')) {
     el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel));
+  }
+  for (const el of root.querySelectorAll('[data-i18n-attrs]')) {
+    for (const [attr, spec] of Object.entries(readJson(el.dataset.i18nAttrs) ?? {})) {
+      el.setAttribute(attr, translate(spec.key, spec.params));
+    }
   }
 }

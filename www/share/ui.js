@@ -1,7 +1,7 @@
 // Share / export / import for one lab: the session link (?s=…), session and trace JSON files, and
 // a PNG of the cluster canvas. Anything read is validated fully and replayed into a NEW simulation;
 // the lab only switches to it when that succeeded, so a bad link or file never harms the session.
-import { t } from '../i18n/index.js';
+import { setText, t } from '../i18n/index.js';
 import { commandsOf, replay } from './replay.js';
 import { SessionError, configJson, decodeSession, encodeSession, parseSessionFile, sessionFile } from './codec.js';
 
@@ -63,7 +63,7 @@ export function installShare(app) {
     const href = link();
     $('share-out').hidden = false;
     $('share-url').value = href;
-    $('share-msg').textContent = t('share.copied', { chars: href.length });
+    setText($('share-msg'), 'share.copied', { chars: href.length });
     $('share-url').select();
     globalThis.navigator?.clipboard?.writeText(href).catch(() => { /* the field is selected: copy by hand */ });
   });
