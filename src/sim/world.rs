@@ -14,7 +14,7 @@ use super::queue::{Event, EventKey, EventQueue};
 use super::rng::{sub_seed, SimRng, Stream};
 use super::server::{Server, Status};
 use super::trace::Trace;
-use crate::check::linearizability::HistoryOp;
+use crate::check::history::History;
 use crate::check::safety::{EventRef, SafetyChecker};
 use crate::kv::{ApplyOutcome, KvStore};
 use crate::raft::{
@@ -62,7 +62,8 @@ pub struct World {
     pub(crate) network: Network,
     pub(crate) servers: BTreeMap<NodeId, Server>,
     pub(crate) clients: Vec<Client>,
-    pub(crate) history: Vec<HistoryOp>,
+    /// The client history (bounded: older operations are folded into its verdict).
+    pub(crate) history: History,
     pub(crate) trace: Trace,
     pub(crate) counters: Counters,
     pub(crate) checker: SafetyChecker,
@@ -102,7 +103,7 @@ impl World {
             network: Network::new(config.seed, config.link),
             servers,
             clients,
-            history: Vec::new(),
+            history: History::new(),
             trace: Trace::new(config.trace_capacity),
             counters: Counters::default(),
             checker: SafetyChecker::new(),
