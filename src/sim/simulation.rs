@@ -59,9 +59,9 @@ impl Simulation {
     /// Builds the world at time 0.
     pub fn new(config: SimConfig) -> Result<Simulation, SimError> {
         let interval = config.checkpoint_interval_ms;
-        let world = World::new(config)?;
+        let mut world = World::new(config)?;
         Ok(Simulation {
-            checkpoints: vec![world.clone()],
+            checkpoints: vec![world.checkpoint()],
             world,
             checkpoint_interval_ms: interval,
             log: Vec::new(),
@@ -241,7 +241,8 @@ impl Simulation {
         if !due || self.world.steps <= last.steps {
             return;
         }
-        self.checkpoints.push(self.world.clone());
+        let copy = self.world.checkpoint();
+        self.checkpoints.push(copy);
         if self.checkpoints.len() > self.world.config.max_checkpoints as usize {
             // Keep the initial world and every other checkpoint; space the next ones wider.
             let mut i = 0;

@@ -48,7 +48,11 @@ pub struct Counters {
     pub client_requests_lost: u64,
 }
 
-/// The whole simulated cluster at one instant. `Clone` is a checkpoint.
+/// Trace lines a time-travel checkpoint keeps (see [`World::checkpoint`]).
+pub(crate) const CHECKPOINT_TRACE_LINES: usize = 256;
+
+/// The whole simulated cluster at one instant. `Clone` copies it; [`World::checkpoint`] is the
+/// lighter copy time travel keeps.
 #[derive(Debug, Clone)]
 pub struct World {
     pub(crate) config: SimConfig,
@@ -138,6 +142,17 @@ impl World {
             self.config.seed
         );
         self.finish_step(line);
+    }
+
+    /// A copy for time travel. Everything is copied (the logs' entries and the client
+    /// history's chunks are shared) except the older trace lines: a checkpoint keeps the last
+    /// [`CHECKPOINT_TRACE_LINES`], and the replay after restoring it writes the rest.
+    pub(crate) fn checkpoint(&mut self) -> World {
+        let tail = self.trace.clone_tail(CHECKPOINT_TRACE_LINES);
+        let full = std::mem::replace(&mut self.trace, tail);
+        let copy = self.clone();
+        self.trace = full;
+        copy
     }
 
     /// The current step as the checkers name it.
