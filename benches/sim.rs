@@ -154,24 +154,33 @@ fn print_seek_figure(name: &str, config: SimConfig) {
     let mut sim = Simulation::new(config).expect("valid config");
     sim.advance(SEEK_RUN_MS).expect("advance");
     let mut x = 0x2545_f491_4f6c_dd1d_u64;
-    let mut times: Vec<f64> = (0..SEEK_TARGETS)
+    let (mut wall, mut cpu): (Vec<f64>, Vec<f64>) = (0..SEEK_TARGETS)
         .map(|_| {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            let start = Instant::now();
+            let (start, cpu0) = (Instant::now(), thread_cpu());
             sim.seek(x % SEEK_RUN_MS);
-            start.elapsed().as_secs_f64() * 1000.0
+            let (w, c) = elapsed(start, cpu0);
+            (w * 1000.0, c.map_or(f64::NAN, |c| c * 1000.0))
         })
-        .collect();
-    times.sort_by(f64::total_cmp);
+        .unzip();
+    let stats = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        let at = |q: usize| v[(v.len() * q / 100).min(v.len() - 1)];
+        format!(
+            "median {:.2} ms, p95 {:.2} ms, worst {:.2} ms",
+            at(50),
+            at(95),
+            at(100)
+        )
+    };
     println!(
-        "seek {name}: {SEEK_TARGETS} random points of a {} virtual min run: median {:.2} ms, \
-         p95 {:.2} ms, worst {:.2} ms; {} checkpoints",
+        "seek {name}: {SEEK_TARGETS} random points of a {} virtual min run: wall {}; CPU {}; \
+         {} checkpoints",
         SEEK_RUN_MS / 60_000,
-        times[times.len() / 2],
-        times[times.len() * 95 / 100],
-        times[times.len() - 1],
+        stats(&mut wall),
+        stats(&mut cpu),
         sim.checkpoint_count(),
     );
 }

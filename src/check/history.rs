@@ -111,6 +111,18 @@ impl History {
         chunks.flat_map(|c| c.iter()).skip(skip % CHUNK)
     }
 
+    /// A copy that keeps, besides what is not folded yet, only the last `recent` operations
+    /// (or a few more: whole chunks are kept), for a time-travel checkpoint.
+    pub fn clone_recent(&self, recent: u64) -> History {
+        let mut copy = self.clone();
+        let keep_from = self.folded.upto.min(self.next.saturating_sub(recent));
+        while copy.chunks.len() > 1 && copy.first + CHUNK as u64 <= keep_from {
+            copy.chunks.pop_front();
+            copy.first += CHUNK as u64;
+        }
+        copy
+    }
+
     /// Records a call; returns the operation's id.
     pub fn start(&mut self, client: u32, op: Operation, call_ms: u64) -> u64 {
         let id = self.next;
@@ -264,11 +276,7 @@ impl History {
 
     /// Drops whole chunks that are folded and older than the display window.
     fn trim(&mut self) {
-        let keep_from = self.folded.upto.min(self.next.saturating_sub(WINDOW));
-        while self.chunks.len() > 1 && self.first + CHUNK as u64 <= keep_from {
-            self.chunks.pop_front();
-            self.first += CHUNK as u64;
-        }
+        *self = self.clone_recent(WINDOW);
     }
 }
 
