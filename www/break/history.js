@@ -7,6 +7,7 @@ import { describeOp } from '../i18n/describe.js';
 import { fitCanvas } from '../render/canvas.js';
 import { DANGER, INK, MUTED } from '../render/palette.js';
 import { historyBars } from './chartdata.js';
+import { readFrame } from '../snapshot.js';
 
 const ROW_PX = 26;
 const LABEL_PX = 34;
@@ -29,7 +30,9 @@ export function installHistory(handle, panel) {
     try { v = app.simulation().checkLinearizability(); } catch (err) { app.showError(err); return; }
     const history = app.simulation().history();
     bad = v.verdict === 'linearizable' || v.verdict === 'inconclusive' ? [] : v.cannot_order ?? [];
-    if (v.verdict === 'linearizable') { verdict.className = 'ok'; setText(verdict, 'break.history.ok', { ops: history.length }); }
+    // The verdict covers the whole run; history() keeps only recent and still-open operations.
+    const ops = readFrame(app.simulation()).global.historyLen;
+    if (v.verdict === 'linearizable') { verdict.className = 'ok'; setText(verdict, 'break.history.ok', { ops }); }
     else if (v.verdict === 'inconclusive') { verdict.className = ''; setText(verdict, 'break.history.inconclusive', { key: v.key }); }
     else { verdict.className = 'bad'; setText(verdict, 'break.history.bad', { key: v.key, count: bad.length }); }
     const byId = new Map(history.map((h) => [h.id, h]));
