@@ -10,6 +10,7 @@
 //! counts that are negative, fractional where a whole number is needed, NaN or absurdly large
 //! are refused with a message naming the value.
 
+pub mod action_input;
 pub mod details;
 pub mod frame;
 pub mod js_input;
@@ -162,9 +163,12 @@ fn js(e: impl std::fmt::Display) -> JsError {
 /// Reads a JavaScript object into `T`, refusing unknown fields; the error names the path of
 /// the bad field (`invalid options at network.lossPercent: …`).
 fn from_js<T: serde::de::DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsError> {
-    let value = js_input::to_json(&v)
-        .map_err(|(path, reason)| invalid(what, json::Error::Invalid { path, reason }))?;
-    json::from_value(&value).map_err(|e| invalid(what, e))
+    json::from_value(&js_json(what, &v)?).map_err(|e| invalid(what, e))
+}
+
+fn js_json(what: &str, v: &JsValue) -> Result<json::Json, JsError> {
+    js_input::to_json(v)
+        .map_err(|(path, reason)| invalid(what, json::Error::Invalid { path, reason }))
 }
 
 /// The message for a document or object that could not be read as `what`.
@@ -698,7 +702,8 @@ impl Simulation {
     /// `{ type: 'cut_link', from: 1, to: 2, both: false }` (the scenario format).
     #[wasm_bindgen(js_name = applyAction)]
     pub fn apply_action(&mut self, action: JsValue) -> Result<(), JsError> {
-        let action: Action = from_js("action", action)?;
+        let action = action_input::read_action(&js_json("action", &action)?)
+            .map_err(|e| invalid("action", e))?;
         self.apply(action)
     }
 
