@@ -73,7 +73,10 @@ fn numbers_stay_exact_integers_when_they_fit() {
     assert_eq!(n("-12.5e-1"), Number::Float(-1.25));
     assert_eq!(n("5E3"), Number::Float(5000.0));
     assert_eq!(n("0.000001"), Number::Float(0.000001));
-    assert_eq!(n("123456789.123456789"), Number::Float(123456789.123456789));
+    for long in ["123456789.123456789", "3.141592653589793238", "2.5e-7"] {
+        let exact: f64 = long.parse().expect("Rust's parser");
+        assert_eq!(n(long), Number::Float(exact), "{long}");
+    }
     assert_eq!(n("1e-400"), Number::Float(0.0));
     assert_eq!(n("0e999999999999"), Number::Float(0.0));
     let Number::Float(big) = n("1.7976931348623157e308") else {
