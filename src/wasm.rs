@@ -10,8 +10,10 @@
 //! counts that are negative, fractional where a whole number is needed, NaN or absurdly large
 //! are refused with a message naming the value.
 
+pub mod action_input;
 pub mod details;
 pub mod frame;
+pub mod js_input;
 pub mod links;
 pub mod observer;
 pub mod options;
@@ -27,6 +29,7 @@ use wasm_bindgen::prelude::*;
 use self::observer::Observer;
 use self::options::Options;
 use self::record::Recorder;
+use crate::json;
 use crate::kv::Operation;
 use crate::raft::{NodeId, MAX_SERVERS};
 use crate::sim::{self, Action, SimConfig};
@@ -157,20 +160,26 @@ fn js(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
 
-/// Reads a JavaScript object into `T`, refusing unknown fields. serde-wasm-bindgen only looks
-/// up the fields a struct names, so the object goes through a JSON value first, where
-/// `deny_unknown_fields` sees every key; the error names the path of the bad field.
+/// Reads a JavaScript object into `T`, refusing unknown fields; the error names the path of
+/// the bad field (`invalid options at network.lossPercent: …`).
 fn from_js<T: serde::de::DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsError> {
-    let value: serde_json::Value =
-        serde_wasm_bindgen::from_value(v).map_err(|e| js(format!("invalid {what}: {e}")))?;
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        if path == "." {
-            js(format!("invalid {what}: {}", e.inner()))
-        } else {
-            js(format!("invalid {what} at {path}: {}", e.inner()))
+    json::from_value(&js_json(what, &v)?).map_err(|e| invalid(what, e))
+}
+
+fn js_json(what: &str, v: &JsValue) -> Result<json::Json, JsError> {
+    js_input::to_json(v)
+        .map_err(|(path, reason)| invalid(what, json::Error::Invalid { path, reason }))
+}
+
+/// The message for a document or object that could not be read as `what`.
+fn invalid(what: &str, e: json::Error) -> JsError {
+    match e {
+        json::Error::Invalid { path, reason } if path != "." => {
+            js(format!("invalid {what} at {path}: {reason}"))
         }
-    })
+        json::Error::Invalid { reason, .. } => js(format!("invalid {what}: {reason}")),
+        json::Error::Syntax(_) => js(format!("invalid {what}: {e}")),
+    }
 }
 
 fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsError> {
@@ -218,14 +227,7 @@ impl Simulation {
     /// scenario or a saved run carries); the error names the field that is wrong.
     #[wasm_bindgen(js_name = fromConfigJson)]
     pub fn from_config_json(json: &str) -> Result<Simulation, JsError> {
-        let de = &mut serde_json::Deserializer::from_str(json);
-        let config: SimConfig = serde_path_to_error::deserialize(de).map_err(|e| {
-            js(format!(
-                "invalid configuration at {}: {}",
-                e.path(),
-                e.inner()
-            ))
-        })?;
+        let config: SimConfig = json::from_str(json).map_err(|e| invalid("configuration", e))?;
         Self::build(config)
     }
 
@@ -501,8 +503,7 @@ impl Simulation {
 
     /// Splits the servers into groups, e.g. `[[1, 2], [3, 4, 5]]`.
     pub fn partition(&mut self, groups: JsValue) -> Result<(), JsError> {
-        let raw: Vec<Vec<f64>> = serde_wasm_bindgen::from_value(groups)
-            .map_err(|e| js(format!("groups must be arrays of server ids: {e}")))?;
+        let raw: Vec<Vec<f64>> = from_js("groups (arrays of server ids)", groups)?;
         let groups = raw
             .into_iter()
             .map(|g| {
@@ -701,7 +702,8 @@ impl Simulation {
     /// `{ type: 'cut_link', from: 1, to: 2, both: false }` (the scenario format).
     #[wasm_bindgen(js_name = applyAction)]
     pub fn apply_action(&mut self, action: JsValue) -> Result<(), JsError> {
-        let action: Action = from_js("action", action)?;
+        let action = action_input::read_action(&js_json("action", &action)?)
+            .map_err(|e| invalid("action", e))?;
         self.apply(action)
     }
 

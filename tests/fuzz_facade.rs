@@ -297,9 +297,8 @@ fn hostile_configuration_documents_are_refused_or_run() {
             let mut rng = Rng(seed);
             for _ in 0..10 {
                 let json = mutated_config_json(&mut rng);
-                let parsed: Result<SimConfig, _> = serde_path_to_error::deserialize(
-                    &mut serde_json::Deserializer::from_str(&json),
-                );
+                // The reader behind `fromConfigJson`.
+                let parsed: Result<SimConfig, _> = raftlab::json::from_str(&json);
                 let Ok(config) = parsed else { continue };
                 match Simulation::new(config) {
                     Err(e) => assert!(!e.to_string().is_empty()),

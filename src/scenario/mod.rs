@@ -67,38 +67,15 @@ impl Scenario {
                 "a scenario is a JSON object { \"cluster\": …, \"steps\": […] }, not an array",
             ));
         }
-        let mut de = serde_json::Deserializer::from_str(text);
-        let scenario: Scenario = serde_path_to_error::deserialize(&mut de).map_err(from_serde)?;
-        de.end().map_err(|e| from_json_error(&e))?;
+        let scenario: Scenario = crate::json::from_str(text).map_err(|e| match e {
+            crate::json::Error::Syntax(e) => ScenarioError::Syntax {
+                line: e.line,
+                column: e.column,
+                reason: e.reason.to_string(),
+            },
+            crate::json::Error::Invalid { path, reason } => ScenarioError::invalid(path, reason),
+        })?;
         validate::validate(&scenario)?;
         Ok(scenario)
-    }
-}
-
-fn from_serde(e: serde_path_to_error::Error<serde_json::Error>) -> ScenarioError {
-    let path = e.path().to_string();
-    let inner = e.into_inner();
-    if inner.is_syntax() || inner.is_eof() {
-        return from_json_error(&inner);
-    }
-    // serde_json appends " at line L column C" to data errors; the path says more.
-    let text = inner.to_string();
-    let reason = match text.rfind(" at line ") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    };
-    ScenarioError::invalid(path, reason)
-}
-
-fn from_json_error(e: &serde_json::Error) -> ScenarioError {
-    let text = e.to_string();
-    let reason = match text.rfind(" at line ") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    };
-    ScenarioError::Syntax {
-        line: e.line(),
-        column: e.column(),
-        reason,
     }
 }
