@@ -6,9 +6,8 @@
 // (~70 KB gzip) and hand-drawn axes: it is the smallest library with real time axes, cursor
 // read-outs and step lines, and it draws on canvas like the rest of the lab. It sets element
 // styles only through the CSSOM (allowed by the page's `style-src 'self'`), and its stylesheet
-// is imported here as a file (webpack's experiments.css emits it as a <link>), never injected.
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
+// is imported as a file (webpack's experiments.css emits it as a <link>), never injected. Both
+// load on demand, the first time the charts tab is shown: the default view does not pay for them.
 import { el, fill } from '../dom.js';
 import { setText, t } from '../i18n/index.js';
 import { availability, clientLatency, commitSeries, decodeSpacetime, electionCounts, messageRates } from './chartdata.js';
@@ -19,6 +18,14 @@ const SERVER_COLOURS = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '
 export const KIND_GROUPS = Object.freeze({
   votes: [0, 1, 2, 3, 4, 5], heartbeats: [6], append: [7, 8, 9], other: [10, 11, 12, 13, 14, 15],
 });
+
+/** uPlot's constructor once loaded (null before), and the one load in progress. */
+let uPlot = null;
+let loading = null;
+function loadUplot() {
+  loading ??= Promise.all([import('uplot'), import('uplot/dist/uPlot.min.css')]).then(([m]) => { uPlot = m.default; });
+  return loading;
+}
 
 export function installCharts(handle, panel) {
   const { app } = handle;
@@ -41,6 +48,11 @@ export function installCharts(handle, panel) {
   }
 
   function build() {
+    if (!uPlot) {
+      // Draw as soon as the library is here (the next frame sees a changed revision).
+      loadUplot().then(() => { lastRev = -1; lastAt = 0; }, (err) => app.showError(err));
+      return;
+    }
     for (const c of charts) c.destroy();
     fill(grid);
     const sim = app.simulation();
