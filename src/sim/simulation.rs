@@ -19,7 +19,7 @@
 
 use super::action::Action;
 use super::config::SimConfig;
-use super::error::{invalid, SimError};
+use super::error::{invalid, Invalid, SimError};
 use super::world::World;
 
 /// The most virtual time one `advance` may cover (a day), to catch absurd input.
@@ -114,7 +114,10 @@ impl Simulation {
         if ms > MAX_ADVANCE_MS {
             return Err(invalid(
                 "ms",
-                format!("{ms} is above the limit of {MAX_ADVANCE_MS}"),
+                Invalid::AboveLimitMs {
+                    got: ms,
+                    max: MAX_ADVANCE_MS,
+                },
             ));
         }
         let target = self.world.now_ms + ms;
