@@ -120,8 +120,8 @@ pub enum ViolationFacts {
     ExecutedTwice {
         /// The server.
         server: NodeId,
-        /// The client.
-        client: u64,
+        /// The client's session id.
+        session: u64,
         /// The command's serial number.
         serial: u64,
         /// The index where it executed again.
@@ -228,7 +228,7 @@ impl ViolationFacts {
             },
             F::ExecutedTwice {
                 server,
-                client: 1,
+                session: 1,
                 serial: 7,
                 index: 9,
                 first_index: 6,
@@ -275,9 +275,9 @@ impl fmt::Display for ViolationFacts {
                 f,
                 "leader S{leader} of term {term} lacks the entry at index {index} (term {entry_term}) that was committed in term {commit_term}"
             ),
-            F::ExecutedTwice { server, client, serial, index, first_index } => write!(
+            F::ExecutedTwice { server, session, serial, index, first_index } => write!(
                 f,
-                "S{server} executed client {client}'s command #{serial} again at index {index} \
+                "S{server} executed client {session}'s command #{serial} again at index {index} \
                  (it already took effect at index {first_index}) instead of answering from the session"
             ),
         }
@@ -342,7 +342,7 @@ mod tests {
         }
         let v = serde_json::to_value(ViolationFacts::ExecutedTwice {
             server: 2,
-            client: 1,
+            session: 1,
             serial: 7,
             index: 9,
             first_index: 6,

@@ -241,7 +241,7 @@ impl SafetyChecker {
                 None,
                 ViolationFacts::ExecutedTwice {
                     server,
-                    client,
+                    session: client,
                     serial,
                     index: outcome.index,
                     first_index: first,

@@ -242,19 +242,19 @@ fn invalid_code(name: &&'static str, reason: &Invalid) -> (&'static str, Params)
 }
 
 coded!(reason_code, REASON_CODES, e: Invalid {
-    Invalid::Exceeds { other } => "param.exceeds" [other = other],
-    Invalid::OutOfRange { min, max, got } => "param.outOfRange" [min = min, max = max, got = got],
-    Invalid::Zero => "param.zero" [],
-    Invalid::AbovePpm { got } => "param.abovePpm" [got = got],
-    Invalid::AboveLimitMs { got, max } => "param.aboveLimitMs" [got = got, max = max],
-    Invalid::InPast { at_ms, now_ms } => "param.inPast" [atMs = at_ms, nowMs = now_ms],
-    Invalid::RepeatedServer { server } => "param.repeatedServer" [server = server],
-    Invalid::SelfLink { server } => "param.selfLink" [server = server],
-    Invalid::ReadIndexNeedsGet => "param.readIndexNeedsGet" [],
-    Invalid::Empty => "param.empty" [],
-    Invalid::TooLong { max } => "param.tooLong" [max = max],
-    Invalid::StateMachineLags { server } => "param.stateMachineLags" [server = server],
-    Invalid::LeaderTimer { server } => "param.leaderTimer" [server = server],
+    Invalid::Exceeds { other } => "invalid.exceeds" [other = other],
+    Invalid::OutOfRange { min, max, got } => "invalid.outOfRange" [min = min, max = max, got = got],
+    Invalid::Zero => "invalid.zero" [],
+    Invalid::AbovePpm { got } => "invalid.abovePpm" [got = got],
+    Invalid::AboveLimitMs { got, max } => "invalid.aboveLimitMs" [got = got, max = max],
+    Invalid::InPast { at_ms, now_ms } => "invalid.inPast" [atMs = at_ms, nowMs = now_ms],
+    Invalid::RepeatedServer { server } => "invalid.repeatedServer" [server = server],
+    Invalid::SelfLink { server } => "invalid.selfLink" [server = server],
+    Invalid::ReadIndexNeedsGet => "invalid.readIndexNeedsGet" [],
+    Invalid::Empty => "invalid.empty" [],
+    Invalid::TooLong { max } => "invalid.tooLong" [max = max],
+    Invalid::StateMachineLags { server } => "invalid.stateMachineLags" [server = server],
+    Invalid::LeaderTimer { server } => "invalid.leaderTimer" [server = server],
 });
 
 coded!(raft_config_code, RAFT_CONFIG_CODES, e: ConfigError {

@@ -1,6 +1,7 @@
 // Words for the facade's structured data (feed events, reasons, operations, responses), in
 // the active language. Pure: everything goes through t().
 import { t } from './index.js';
+import { describeViolation } from './errors.js';
 
 const S = (id) => t('node.label', { id });
 const C = (id) => t('client.label', { id });
@@ -116,7 +117,7 @@ export function describeEvent(e) {
     });
     case 'clientRetried': return t('feed.clientRetried', { client: C(e.client), attempt: e.attempt });
     case 'clientGaveUp': return t('feed.clientGaveUp', { client: C(e.client) });
-    case 'violation': return t('feed.violation', { property: t(`property.${e.name}`), detail: e.detail });
+    case 'violation': return t('feed.violation', { property: t(`property.${e.name}`), detail: describeViolation(e) });
     case 'command': return t('feed.command', { what: describeAction(e.action) });
     default: return e.code;
   }

@@ -2,6 +2,7 @@
 // from data it is given; words come from i18n; buttons call the handlers it is given.
 import { el, fill } from '../dom.js';
 import { t } from '../i18n/index.js';
+import { describeViolation } from '../i18n/errors.js';
 import {
   describeAction, describeCommitStatus, describeEvent, describeOp, describeResponse,
 } from '../i18n/describe.js';
@@ -157,7 +158,7 @@ export function renderSafety(badge, detail, text, violations, checked) {
   badge.textContent = t('safety.bad', { count: violations.length, property: t(`property.${propertyName(v.property)}`) });
   text.textContent = t('safety.explain', {
     property: t(`property.${propertyName(v.property)}`), step: v.at.seq, time: v.at.time_ms,
-    servers: v.servers.map(S).join(', '), detail: v.detail,
+    servers: v.servers.map(S).join(', '), detail: describeViolation(v),
   });
 }
 
