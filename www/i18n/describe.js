@@ -75,6 +75,24 @@ export function describeCommitStatus(status) {
   }
 }
 
+/** What a log entry carries (the facade's EntryPayloadView); its English label otherwise. */
+export function describeEntry(e) {
+  const p = e?.payload;
+  switch (p?.type) {
+    case 'noop': return t('entryLabel.noop');
+    case 'config': {
+      const [change, id] = Object.entries(p.change ?? {})[0] ?? ['?', 0];
+      const text = t(`entryLabel.change.${change}`, { server: S(id) });
+      return t('entryLabel.config', { change: text });
+    }
+    case 'register': return t('entryLabel.register');
+    case 'keepAlive': return t('entryLabel.keepAlive', { session: p.session });
+    case 'request': return t('entryLabel.request', { session: p.session, serial: p.serial, op: describeOp(p.op) });
+    case 'bytes': return t('entryLabel.bytes', { len: p.len });
+    default: return e?.label ?? '';
+  }
+}
+
 /** A user command (the simulator's Action). */
 export function describeAction(a) {
   const key = `cmd.${a.type}`;

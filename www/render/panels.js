@@ -4,7 +4,7 @@ import { el, fill } from '../dom.js';
 import { t } from '../i18n/index.js';
 import { describeViolation } from '../i18n/errors.js';
 import {
-  describeAction, describeCommitStatus, describeEvent, describeOp, describeResponse,
+  describeAction, describeCommitStatus, describeEntry, describeEvent, describeOp, describeResponse,
 } from '../i18n/describe.js';
 import { drawMessageGlyph } from './glyphs.js';
 import { LEGEND_KINDS, termColor, termText } from './palette.js';
@@ -102,7 +102,7 @@ function entryItem(e) {
   chip.style.background = termColor(e.term);
   chip.style.color = termText(e.term);
   return el('li', { class: e.committed ? 'committed' : 'uncommitted' },
-    el('span', { class: 'idx' }, `#${e.index}`), ' ', chip, ' ', el('code', {}, e.label),
+    el('span', { class: 'idx' }, `#${e.index}`), ' ', chip, ' ', el('code', {}, describeEntry(e)),
     e.duplicate ? el('span', { class: 'once' }, ' ', t('entry.duplicate')) : null,
     e.committed ? null : el('div', { class: 'why' }, e.commitStatus ? describeCommitStatus(e.commitStatus) : t('entry.notCommitted')));
 }

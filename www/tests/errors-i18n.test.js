@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import en from '../i18n/en.js';
 import tr from '../i18n/tr.js';
 import { setLanguage } from '../i18n/index.js';
-import { describeEvent } from '../i18n/describe.js';
+import { describeEntry, describeEvent } from '../i18n/describe.js';
 import { describeError, describeViolation, errorText } from '../i18n/errors.js';
 
 const codes = JSON.parse(readFileSync(new URL('../i18n/codes.json', import.meta.url), 'utf8'));
@@ -86,4 +86,21 @@ test('a violation is worded from its facts in Turkish, in the feed and on its ow
   assert.match(inLanguage('tr', () => describeViolation({ facts: twice })), /^S2, #5 oturumunun #7 numaralı komutunu #9 indeksinde/);
   // A violation saved before facts existed keeps its English sentence.
   assert.equal(inLanguage('tr', () => describeViolation({ detail: 'old words' })), 'old words');
+});
+
+test('a log entry is worded from its payload, not from the English label', () => {
+  const entry = (payload) => ({ label: 'english label', payload });
+  const put = entry({ type: 'request', session: 3, serial: 5, op: { kind: 'put', key: 'k1', value: 'a' } });
+  assert.equal(describeEntry(put), 'session #3, request #5: put k1=a');
+  assert.equal(inLanguage('tr', () => describeEntry(put)), '#3 oturumu, #5 numaralı istek: yaz k1=a');
+  const change = entry({ type: 'config', change: { AddServer: 4 } });
+  assert.equal(inLanguage('tr', () => describeEntry(change)), 'yapılandırma: S4 ekle');
+  for (const name of ['AddServer', 'AddLearner', 'PromoteLearner', 'RemoveServer']) {
+    assert.ok(Object.hasOwn(tr, `entryLabel.change.${name}`) && Object.hasOwn(en, `entryLabel.change.${name}`), name);
+  }
+  for (const payload of [{ type: 'noop' }, { type: 'register' }, { type: 'keepAlive', session: 2 }, { type: 'bytes', len: 9 }]) {
+    const tr1 = inLanguage('tr', () => describeEntry(entry(payload)));
+    assert.ok(tr1 !== 'english label' && tr1 !== describeEntry(entry(payload)), `${payload.type}: ${tr1}`);
+  }
+  assert.equal(describeEntry({ label: 'from an older core' }), 'from an older core');
 });
