@@ -548,7 +548,7 @@ function createApp(root, options, reducedMotion) {
         else renderEntry(body, insp.server, list[0]);
       }
     } catch (err) {
-      fill(body, el('p', { class: 'hint' }, String(err?.message ?? err)));
+      fill(body, el('p', { class: 'hint' }, describeError(err)));
     }
   }
 
