@@ -73,6 +73,8 @@ export interface NetworkOptions {
 /** One event of the feed: `code` names it, the other fields are its parameters. */
 export interface FeedEvent { id: number; step: number; timeMs: number; code: string; [param: string]: unknown }
 export interface FeedPage { epoch: number; events: FeedEvent[] }
+/** What a refused call throws: `message` is English; `code` (the page's key `error.<code>`) and `params` word it in any language. */
+export interface RaftlabError extends Error { code: string; params: Record<string, number | string> }
 export interface Timeline {
   horizonMs: number;
   bands: { startMs: number; term: number; leader?: number | null }[];
