@@ -230,6 +230,24 @@ pub enum EntryPayloadView {
     },
 }
 
+/// An entry a message carries: index, term, English label and payload (the page words it).
+#[derive(Debug, Clone, Serialize)]
+struct Carried {
+    index: u64,
+    term: u64,
+    label: String,
+    payload: EntryPayloadView,
+}
+
+fn carried(e: &Entry) -> Carried {
+    Carried {
+        index: e.index,
+        term: e.term,
+        label: entry_view(e).summary,
+        payload: payload_view(e),
+    }
+}
+
 fn payload_view(e: &Entry) -> EntryPayloadView {
     let bytes = match &e.payload {
         EntryPayload::Noop => return EntryPayloadView::Noop,
@@ -349,12 +367,7 @@ fn message_fields(body: &MessageBody) -> Vec<(&'static str, serde_json::Value)> 
             ("prevLogTerm", json(prev_log_term)),
             (
                 "entries",
-                json(
-                    entries
-                        .iter()
-                        .map(|e| format!("{}/t{} {}", e.index, e.term, entry_view(e).summary))
-                        .collect::<Vec<_>>(),
-                ),
+                json(entries.iter().map(carried).collect::<Vec<_>>()),
             ),
             ("leaderCommit", json(leader_commit)),
             ("readSeq", json(read_seq)),
@@ -488,5 +501,30 @@ mod tests {
         assert!(request["payload"]["serial"]
             .as_u64()
             .is_some_and(|s| s >= 1));
+    }
+
+    #[test]
+    fn entries_in_flight_carry_their_payload_too() {
+        let mut c = SimConfig::new(3, 5);
+        c.workload.enabled = true;
+        c.workload.clients = 1;
+        let mut sim = Simulation::new(c).expect("valid");
+        for _ in 0..2_000 {
+            sim.advance(1).expect("in range");
+            let carried: Vec<serde_json::Value> = sim
+                .world()
+                .in_flight()
+                .flat_map(|m| message(m).fields)
+                .filter(|(name, _)| *name == "entries")
+                .filter_map(|(_, v)| v.as_array().cloned())
+                .flatten()
+                .collect();
+            if let Some(e) = carried.first() {
+                assert!(e["payload"]["type"].is_string(), "{e}");
+                assert!(e["index"].as_u64().is_some_and(|i| i >= 1), "{e}");
+                return;
+            }
+        }
+        panic!("no AppendEntries carried an entry in 2 s");
     }
 }

@@ -113,6 +113,14 @@ export function renderEntry(body, server, e) {
     el('p', { class: 'muted small' }, t(`entryKind.${e.kind}`)));
 }
 
+/** One RPC field's value; carried entries are worded like the log's. */
+function fieldText(name, v) {
+  if (name === 'entries' && Array.isArray(v)) {
+    return v.length === 0 ? t('word.none') : v.map((e) => `#${e.index} T${e.term} ${describeEntry(e)}`).join(' · ');
+  }
+  return typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v ?? '—');
+}
+
 /** Message inspector with the adversary's buttons. */
 export function renderMessage(body, m, actions) {
   fill(body,
@@ -122,7 +130,7 @@ export function renderMessage(body, m, actions) {
       [t('msg.sent'), fmtMs(m.sentMs)],
       [t('msg.due'), m.deliverMs === null || m.deliverMs === undefined ? t('msg.held') : fmtMs(m.deliverMs)],
       [t('msg.copy'), m.duplicate ? t('word.yes') : t('word.no')],
-      ...m.fields.map(([k, v]) => [k, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v ?? '—')]),
+      ...m.fields.map(([k, v]) => [k, fieldText(k, v)]),
     ]))),
     actions);
 }
