@@ -10,7 +10,9 @@
 //! Before criterion's own measurements, `main` prints the issue-6 figures from plain timed runs:
 //! message deliveries per second, virtual time per real time (× real time), the cost of the
 //! on-demand linearizability check of the run's history, and the chaos sweep's seeds per second
-//! (`scenario::sweep::run_seed` with the CLI's default options).
+//! (`scenario::sweep::run_seed` with the CLI's default options); and first the seek figure:
+//! median and worst time of a seek to random points of a 10-minute run
+//! (`RAFTLAB_BENCH_SEEK_ONLY=1` stops after it).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -141,6 +143,48 @@ fn print_sweep_figure() {
     );
 }
 
+/// Virtual time of the seek figure's run (issue 6: seek anywhere in a 10-minute run).
+const SEEK_RUN_MS: u64 = 600_000;
+/// Seeks timed in it.
+const SEEK_TARGETS: u64 = 300;
+
+/// Seeks to `SEEK_TARGETS` pseudo-random points of a `SEEK_RUN_MS` run (backwards and
+/// forwards, in a fixed order); prints the median and worst time and the checkpoints kept.
+fn print_seek_figure(name: &str, config: SimConfig) {
+    let mut sim = Simulation::new(config).expect("valid config");
+    sim.advance(SEEK_RUN_MS).expect("advance");
+    let mut x = 0x2545_f491_4f6c_dd1d_u64;
+    let (mut wall, mut cpu): (Vec<f64>, Vec<f64>) = (0..SEEK_TARGETS)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let (start, cpu0) = (Instant::now(), thread_cpu());
+            sim.seek(x % SEEK_RUN_MS);
+            let (w, c) = elapsed(start, cpu0);
+            (w * 1000.0, c.map_or(f64::NAN, |c| c * 1000.0))
+        })
+        .unzip();
+    let stats = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        let at = |q: usize| v[(v.len() * q / 100).min(v.len() - 1)];
+        format!(
+            "median {:.2} ms, p95 {:.2} ms, worst {:.2} ms",
+            at(50),
+            at(95),
+            at(100)
+        )
+    };
+    println!(
+        "seek {name}: {SEEK_TARGETS} random points of a {} virtual min run: wall {}; CPU {}; \
+         {} checkpoints",
+        SEEK_RUN_MS / 60_000,
+        stats(&mut wall),
+        stats(&mut cpu),
+        sim.checkpoint_count(),
+    );
+}
+
 fn sim_advance(c: &mut Criterion) {
     let mut g = c.benchmark_group("sim");
     g.sample_size(10).measurement_time(Duration::from_secs(8));
@@ -180,6 +224,11 @@ fn sweep(c: &mut Criterion) {
 criterion_group!(benches, sim_advance, sweep);
 
 fn main() {
+    print_seek_figure("load (8 clients)", sim_config(7));
+    print_seek_figure("page default (3 clients)", page_default_config(7));
+    if std::env::var_os("RAFTLAB_BENCH_SEEK_ONLY").is_some() {
+        return;
+    }
     for seed in [1, 2, 3] {
         print_sim_figures("load (8 clients)", sim_config(seed));
     }

@@ -1,22 +1,19 @@
 // Long run in the browser (issue 9): the lab plays at top speed with the client workload on, and
 // the size of its WebAssembly.Memory is read (through the DevTools protocol, without any hook in
-// the app) at each third of the run. By default a short run (3 virtual minutes) keeps `npm test`
-// quick; the hour, asserting the plateau:
-//   RAFTLAB_SOAK_MINUTES=60 RAFTLAB_SOAK_STRICT=1 node --test e2e/soak.test.mjs
+// the app) at each third of the run. WebAssembly.Memory never shrinks, so its size is the wasm
+// heap's high-water mark: a plateau means the heap stopped growing. The default run (30 virtual
+// minutes, 100x real time) asserts that the last third adds at most 1/16 (plus 2 MiB) to the
+// memory of the second, and that the page stays under issue 6's 64 MB. The hour:
+//   RAFTLAB_SOAK_MINUTES=60 node --test e2e/soak.test.mjs
 // prints `SOAK-BROWSER minute=… wasm_mib=… js_heap_mib=…` lines.
-//
-// Known defect (issue 9): the world's client history is never compacted and is cloned into every
-// time-travel checkpoint (tests/soak_memory.rs), so the memory still grows with the run; the
-// plateau is asserted only with RAFTLAB_SOAK_STRICT=1 until that is fixed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, openPage, serveStatic } from './harness.mjs';
 
-const MINUTES = Math.max(3, Number(process.env.RAFTLAB_SOAK_MINUTES ?? 3));
+const MINUTES = Math.max(3, Number(process.env.RAFTLAB_SOAK_MINUTES ?? 30));
 const MIB = 1024 * 1024;
-const STRICT = process.env.RAFTLAB_SOAK_STRICT === '1';
-/** A sanity bound for the short default run (the page reached ~45 MiB after 2 minutes). */
-const MAX_WASM_BYTES = 1024 * MIB;
+/** Issue 6: the wasm heap after an hour under load stays within 64 MB. */
+const MAX_WASM_BYTES = 64 * 1000 * 1000;
 
 let server;
 let browser;
@@ -56,13 +53,10 @@ test(`${MINUTES} virtual minutes at top speed under load: wasm memory plateaus a
   // Responsive: the page still takes input and the loop still runs after the long run.
   await page.keyboard.press(' ');
   assert.equal(await page.evaluate(() => window.raftlab.playing()), false);
-  const [, a, b, c] = samples;
-  assert.ok(c.wasm < MAX_WASM_BYTES, `wasm memory ${c.wasm} bytes`);
-  if (STRICT) {
-    const secondThird = b.wasm - a.wasm;
-    const lastThird = c.wasm - b.wasm;
-    assert.ok(lastThird <= Math.max(secondThird / 4, 4 * MIB), `wasm memory still growing: +${secondThird} bytes in the second third, +${lastThird} in the last`);
-  }
+  const [, , b, c] = samples;
+  assert.ok(c.wasm <= MAX_WASM_BYTES, `wasm memory ${c.wasm} bytes`);
+  const lastThird = c.wasm - b.wasm;
+  assert.ok(lastThird <= b.wasm / 16 + 2 * MIB, `wasm memory still growing: ${b.wasm} bytes at minute ${b.minute}, ${c.wasm} at minute ${c.minute}`);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -103,7 +103,10 @@ fn readindex_reads_are_answered_without_a_log_entry() {
     s.advance(2_000).unwrap();
     let h = s.world().history();
     assert_eq!(h.len(), 2);
-    let (_, r) = h[1].completion.clone().expect("answered");
+    let (_, r) = h
+        .get(1)
+        .and_then(|o| o.completion.clone())
+        .expect("answered");
     assert_eq!(r, raftlab::kv::Response::Value { value: "v1".into() });
     assert_safe(s.world());
 }

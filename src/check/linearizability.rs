@@ -74,28 +74,19 @@ pub fn check_history_with_budget(history: &[HistoryOp], budget: u64) -> Verdict 
     for op in history {
         by_key.entry(op.op.key()).or_default().push(op);
     }
+    let initial = KeyFrontier::initial();
     for (key, ops) in by_key {
-        match check_key(&ops, budget) {
-            KeyResult::Ok => {}
-            KeyResult::Violation(longest_prefix, cannot_order) => {
-                return Verdict::NotLinearizable(Violation {
-                    key: key.to_string(),
-                    longest_prefix,
-                    cannot_order,
-                });
-            }
-            KeyResult::OutOfBudget => {
-                return Verdict::Inconclusive {
-                    key: key.to_string(),
-                }
-            }
+        if let Err(v) =
+            search(&initial, &ops, Mode::FirstSuccess, budget).map_err(|f| f.verdict(key))
+        {
+            return v;
         }
     }
     Verdict::Linearizable
 }
 
 /// The register's state: the key's value, `None` when absent.
-type State = Option<String>;
+pub(crate) type State = Option<String>;
 
 /// Applies `op` to `state` if `observed` is what the model would answer; returns the next state.
 fn model_step(state: &State, op: &Operation, observed: Option<&Response>) -> Option<State> {
@@ -129,10 +120,287 @@ fn model_step(state: &State, op: &Operation, observed: Option<&Response>) -> Opt
     }
 }
 
-enum KeyResult {
-    Ok,
+/// One possible situation of a key at a cut of the history: the register's state, and which of
+/// the key's carried operations (see [`KeyFrontier`]) have not taken effect yet, as a bitset.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Config {
+    pub(crate) state: State,
+    pub(crate) available: Vec<u64>,
+}
+
+/// What a key's checked prefix leaves for the rest of the history: every situation the prefix
+/// can end in, and the writes of unknown outcome that may still take effect later (each at most
+/// once). A suffix has a linearization extending one of the prefix's iff it has one starting
+/// from one of these configurations (operations before a quiescent cut all precede the suffix in
+/// real time, except the indeterminate ones, which are carried).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct KeyFrontier {
+    /// Indeterminate writes whose effect is still optional; bit `i` of a configuration's
+    /// `available` refers to `carried[i]`.
+    pub(crate) carried: Vec<HistoryOp>,
+    /// Never empty while the history is linearizable.
+    pub(crate) configs: Vec<Config>,
+}
+
+impl KeyFrontier {
+    /// The start of every history: the key is absent, nothing carried.
+    pub(crate) fn initial() -> Self {
+        KeyFrontier {
+            carried: Vec::new(),
+            configs: vec![Config {
+                state: None,
+                available: Vec::new(),
+            }],
+        }
+    }
+}
+
+/// Whether a search stops at the first linearization or collects every end configuration.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    FirstSuccess,
+    Frontier,
+}
+
+/// Why a key's search did not succeed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// No order fits: the longest accepted prefix and the operations blocked after it.
     Violation(Vec<u64>, Vec<u64>),
     OutOfBudget,
+}
+
+impl Failure {
+    pub(crate) fn verdict(self, key: &str) -> Verdict {
+        match self {
+            Failure::Violation(longest_prefix, cannot_order) => {
+                Verdict::NotLinearizable(Violation {
+                    key: key.to_string(),
+                    longest_prefix,
+                    cannot_order,
+                })
+            }
+            Failure::OutOfBudget => Verdict::Inconclusive {
+                key: key.to_string(),
+            },
+        }
+    }
+}
+
+fn is_indeterminate(op: &HistoryOp) -> bool {
+    op.completion.is_none()
+}
+
+/// An indeterminate read changes nothing and matches anything: it never constrains the search.
+fn constrains(op: &HistoryOp) -> bool {
+    !(is_indeterminate(op) && matches!(op.op, Operation::Get { .. }))
+}
+
+/// Searches one key's `segment` (its operations in call order) from every configuration of
+/// `from`. `FirstSuccess` returns `from` unchanged once one linearization exists; `Frontier`
+/// returns the configurations the segment can end in, with the writes of unknown outcome still
+/// optional carried on.
+pub(crate) fn search(
+    from: &KeyFrontier,
+    segment: &[&HistoryOp],
+    mode: Mode,
+    budget: u64,
+) -> Result<KeyFrontier, Failure> {
+    let ops: Vec<&HistoryOp> = from
+        .carried
+        .iter()
+        .chain(segment.iter().copied().filter(|o| constrains(o)))
+        .collect();
+    let carried = from.carried.len();
+    let times: Vec<(u64, u64)> = ops
+        .iter()
+        .enumerate()
+        .map(|(i, o)| match &o.completion {
+            _ if i < carried => (0, u64::MAX),
+            Some((ret, _)) => (o.call_ms, *ret),
+            None => (o.call_ms, u64::MAX),
+        })
+        .collect();
+    let mut s = Search::new(&ops, &times, budget);
+    for start in &from.configs {
+        s.run_from(start, carried, mode)?;
+        if mode == Mode::FirstSuccess && !s.reached.is_empty() {
+            return Ok(from.clone());
+        }
+    }
+    if s.reached.is_empty() {
+        let ids = |v: Vec<usize>| v.into_iter().map(|i| ops[i].id).collect();
+        let d = std::mem::take(&mut s.deepest);
+        return Err(Failure::Violation(ids(d.prefix), ids(d.blocked)));
+    }
+    Ok(next_frontier(&ops, s.reached))
+}
+
+/// Turns the end configurations (state, linearized bitset over `ops`) into a frontier: the
+/// indeterminate writes not linearized are carried, dominated configurations (same state,
+/// fewer options) dropped, and writes no configuration still has are forgotten.
+fn next_frontier(ops: &[&HistoryOp], reached: Vec<(State, Vec<u64>)>) -> KeyFrontier {
+    let candidates: Vec<usize> = (0..ops.len())
+        .filter(|&i| is_indeterminate(ops[i]))
+        .collect();
+    let bit = |bits: &[u64], i: usize| (bits[i / 64] >> (i % 64)) & 1 == 1;
+    let mut configs: Vec<(State, Vec<bool>)> = reached
+        .into_iter()
+        .map(|(state, bits)| {
+            let avail = candidates.iter().map(|&i| !bit(&bits, i)).collect();
+            (state, avail)
+        })
+        .collect();
+    // Most options first, so a dominated configuration meets its dominator before itself.
+    configs.sort_by_key(|(_, a)| std::cmp::Reverse(a.iter().filter(|&&x| x).count()));
+    let mut kept: Vec<(State, Vec<bool>)> = Vec::new();
+    for (state, avail) in configs {
+        let covered =
+            |k: &(State, Vec<bool>)| k.0 == state && avail.iter().zip(&k.1).all(|(a, b)| !a || *b);
+        if !kept.iter().any(covered) {
+            kept.push((state, avail));
+        }
+    }
+    let live: Vec<usize> = (0..candidates.len())
+        .filter(|&j| kept.iter().any(|(_, a)| a[j]))
+        .collect();
+    let words = live.len().div_ceil(64);
+    KeyFrontier {
+        carried: live.iter().map(|&j| ops[candidates[j]].clone()).collect(),
+        configs: kept
+            .into_iter()
+            .map(|(state, avail)| {
+                let mut available = vec![0u64; words];
+                for (n, &j) in live.iter().enumerate() {
+                    if avail[j] {
+                        available[n / 64] |= 1 << (n % 64);
+                    }
+                }
+                Config { state, available }
+            })
+            .collect(),
+    }
+}
+
+/// The memoised WGL search over one key's operations, from several start configurations.
+struct Search<'a> {
+    ops: &'a [&'a HistoryOp],
+    events: Events,
+    /// Position of each operation's call event.
+    call_pos: Vec<usize>,
+    seen: HashSet<(Vec<u64>, State)>,
+    reached: Vec<(State, Vec<u64>)>,
+    deepest: Deepest,
+    steps: u64,
+    budget: u64,
+}
+
+impl<'a> Search<'a> {
+    fn new(ops: &'a [&'a HistoryOp], times: &[(u64, u64)], budget: u64) -> Self {
+        let events = Events::new(times);
+        let mut call_pos = vec![0; ops.len()];
+        for (p, e) in events.ev.iter().enumerate().skip(1) {
+            if e.is_call {
+                call_pos[e.op] = p;
+            }
+        }
+        Search {
+            ops,
+            events,
+            call_pos,
+            seen: HashSet::new(),
+            reached: Vec::new(),
+            deepest: Deepest::default(),
+            steps: 0,
+            budget,
+        }
+    }
+
+    /// Explores from `start`: the carried operations it no longer has count as linearized.
+    fn run_from(&mut self, start: &Config, carried: usize, mode: Mode) -> Result<(), Failure> {
+        let mut bits = vec![0u64; self.ops.len().div_ceil(64)];
+        let gone: Vec<usize> = (0..carried)
+            .filter(|&i| {
+                start
+                    .available
+                    .get(i / 64)
+                    .is_none_or(|w| (w >> (i % 64)) & 1 == 0)
+            })
+            .collect();
+        for &i in &gone {
+            bits[i / 64] |= 1 << (i % 64);
+            self.events.lift(self.call_pos[i]);
+        }
+        let fresh = self.seen.insert((bits.clone(), start.state.clone()));
+        let result = if fresh {
+            self.explore(bits, start.state.clone(), mode)
+        } else {
+            Ok(())
+        };
+        for &i in gone.iter().rev() {
+            self.events.unlift(self.call_pos[i]);
+        }
+        result
+    }
+
+    /// Depth-first over the calls that may come next; an end configuration is reached once
+    /// every operation with a known outcome is linearized.
+    fn explore(&mut self, mut bits: Vec<u64>, mut state: State, mode: Mode) -> Result<(), Failure> {
+        let ops = self.ops;
+        let mut det_left = (0..ops.len())
+            .filter(|&i| (bits[i / 64] >> (i % 64)) & 1 == 0 && !is_indeterminate(ops[i]))
+            .count();
+        let mut stack: Vec<(usize, State)> = Vec::new();
+        let mut cursor = self.events.ev[HEAD].next;
+        loop {
+            let backtrack = if det_left == 0 {
+                self.reached.push((state.clone(), bits.clone()));
+                if mode == Mode::FirstSuccess {
+                    break;
+                }
+                true
+            } else {
+                let e = self.events.ev[cursor];
+                if !e.is_call {
+                    record_deepest(&mut self.deepest, &stack, &self.events, ops.len());
+                    true
+                } else {
+                    self.steps += 1;
+                    if self.steps > self.budget {
+                        return Err(Failure::OutOfBudget);
+                    }
+                    let op = ops[e.op];
+                    let observed = op.completion.as_ref().map(|c| &c.1);
+                    if let Some(next) = model_step(&state, &op.op, observed) {
+                        let mut key = bits.clone();
+                        key[e.op / 64] |= 1 << (e.op % 64);
+                        if self.seen.insert((key.clone(), next.clone())) {
+                            stack.push((cursor, std::mem::replace(&mut state, next)));
+                            bits = key;
+                            det_left -= usize::from(!is_indeterminate(op));
+                            self.events.lift(cursor);
+                            cursor = self.events.ev[HEAD].next;
+                            continue;
+                        }
+                    }
+                    cursor = e.next;
+                    false
+                }
+            };
+            if backtrack {
+                let Some((call, prev_state)) = stack.pop() else {
+                    break;
+                };
+                let op = self.events.ev[call].op;
+                bits[op / 64] &= !(1 << (op % 64));
+                det_left += usize::from(!is_indeterminate(ops[op]));
+                state = prev_state;
+                self.events.unlift(call);
+                cursor = self.events.ev[call].next;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// One call or return event in the doubly linked event list of the WGL search.
@@ -154,13 +422,13 @@ struct Events {
 const HEAD: usize = 0;
 
 impl Events {
-    /// Builds the list: calls and returns in time order; at equal times calls come first, so
-    /// operations that touch at an instant count as concurrent.
-    fn new(ops: &[&HistoryOp]) -> Self {
-        let mut order: Vec<(u64, u8, usize)> = Vec::with_capacity(ops.len() * 2);
-        for (i, op) in ops.iter().enumerate() {
-            order.push((op.call_ms, 0, i));
-            order.push((op.completion.as_ref().map_or(u64::MAX, |c| c.0), 1, i));
+    /// Builds the list from each operation's (call, return) times: in time order; at equal
+    /// times calls come first, so operations that touch at an instant count as concurrent.
+    fn new(times: &[(u64, u64)]) -> Self {
+        let mut order: Vec<(u64, u8, usize)> = Vec::with_capacity(times.len() * 2);
+        for (i, &(call, ret)) in times.iter().enumerate() {
+            order.push((call, 0, i));
+            order.push((ret, 1, i));
         }
         order.sort_unstable();
         // Position 0 is a sentinel head; events start at 1.
@@ -175,7 +443,7 @@ impl Events {
             };
             n + 1
         ];
-        let mut return_pos = vec![0; ops.len()];
+        let mut return_pos = vec![0; times.len()];
         for (pos, &(_, kind, op)) in order.iter().enumerate() {
             if kind == 1 {
                 return_pos[op] = pos + 1;
@@ -231,55 +499,6 @@ struct Deepest {
     blocked: Vec<usize>,
 }
 
-/// Runs the memoised WGL search over one key's operations.
-fn check_key(ops: &[&HistoryOp], budget: u64) -> KeyResult {
-    let mut events = Events::new(ops);
-    let words = ops.len().div_ceil(64);
-    let mut linearized = vec![0u64; words];
-    let mut seen: HashSet<(Vec<u64>, State)> = HashSet::new();
-    let mut stack: Vec<(usize, State)> = Vec::new();
-    let mut state: State = None;
-    let mut deepest = Deepest::default();
-    let mut steps = 0u64;
-    let mut cursor = events.ev[HEAD].next;
-
-    while events.ev[HEAD].next != usize::MAX {
-        let e = events.ev[cursor];
-        if e.is_call {
-            steps += 1;
-            if steps > budget {
-                return KeyResult::OutOfBudget;
-            }
-            let op = ops[e.op];
-            let observed = op.completion.as_ref().map(|c| &c.1);
-            if let Some(next) = model_step(&state, &op.op, observed) {
-                let mut key = linearized.clone();
-                key[e.op / 64] |= 1 << (e.op % 64);
-                if seen.insert((key.clone(), next.clone())) {
-                    stack.push((cursor, std::mem::replace(&mut state, next)));
-                    linearized = key;
-                    events.lift(cursor);
-                    cursor = events.ev[HEAD].next;
-                    continue;
-                }
-            }
-            cursor = e.next;
-        } else {
-            // A return is reached with its operation not linearized: backtrack.
-            record_deepest(&mut deepest, &stack, &events, ops.len());
-            let Some((call, prev_state)) = stack.pop() else {
-                return violation(ops, deepest);
-            };
-            let op = events.ev[call].op;
-            linearized[op / 64] &= !(1 << (op % 64));
-            state = prev_state;
-            events.unlift(call);
-            cursor = events.ev[call].next;
-        }
-    }
-    KeyResult::Ok
-}
-
 /// Remembers the longest linearized prefix, and the operations pending at that point.
 fn record_deepest(
     deepest: &mut Deepest,
@@ -305,11 +524,6 @@ fn record_deepest(
         p = e.next;
     }
     deepest.blocked = blocked;
-}
-
-fn violation(ops: &[&HistoryOp], deepest: Deepest) -> KeyResult {
-    let ids = |v: Vec<usize>| v.into_iter().map(|i| ops[i].id).collect();
-    KeyResult::Violation(ids(deepest.prefix), ids(deepest.blocked))
 }
 
 #[cfg(test)]

@@ -196,7 +196,11 @@ fn committed(ctx: &mut Context, w: &World, name: &str, at_least: Option<u32>) ->
     let hid = track
         .history_id
         .ok_or_else(|| format!("{name} has not started yet"))?;
-    match &w.history()[hid as usize].completion {
+    let op = w
+        .history()
+        .get(hid)
+        .ok_or_else(|| format!("{name} is no longer in the kept history"))?;
+    match &op.completion {
         Some((_, Response::SessionError { error })) => {
             return Err(format!("{name} failed: {error}"))
         }
@@ -242,7 +246,11 @@ fn response(ctx: &mut Context, w: &World, r: &ResponseCond) -> Eval {
     let hid = track
         .history_id
         .ok_or_else(|| format!("{} has not started yet", r.op))?;
-    let Some((_, got)) = &w.history()[hid as usize].completion else {
+    let op = w
+        .history()
+        .get(hid)
+        .ok_or_else(|| format!("{} is no longer in the kept history", r.op))?;
+    let Some((_, got)) = &op.completion else {
         return Err(format!("{} has not been answered yet", r.op));
     };
     let (is, value) = match got {

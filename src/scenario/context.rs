@@ -102,7 +102,7 @@ impl Context {
         let history = w.history();
         for t in self.ops.values_mut() {
             if t.history_id.is_none() {
-                let found = history[t.scan_from.min(history.len())..].iter().find(|h| {
+                let found = history.since(t.scan_from as u64).find(|h| {
                     h.client == t.client && h.op == t.op && !self.claimed.contains(&h.id)
                 });
                 t.scan_from = history.len();

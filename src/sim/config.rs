@@ -264,7 +264,9 @@ pub struct SimConfig {
     pub trace_capacity: u32,
     /// Virtual time between two checkpoints for time travel.
     pub checkpoint_interval_ms: u64,
-    /// Most checkpoints kept; when full, every other one is dropped and the interval doubles.
+    /// Most checkpoints kept; when full (or over the memory budget,
+    /// [`crate::sim::CHECKPOINT_BUDGET_BYTES`]), every other one is dropped and the
+    /// interval doubles.
     pub max_checkpoints: u32,
     /// Run the safety checker after every event.
     pub check_safety: bool,
@@ -283,7 +285,7 @@ impl Default for SimConfig {
             auto_compact_entries: 0,
             trace_capacity: 2_000,
             checkpoint_interval_ms: 1_000,
-            max_checkpoints: 64,
+            max_checkpoints: 256,
             check_safety: true,
         }
     }

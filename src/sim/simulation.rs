@@ -9,9 +9,11 @@
 //! applies each logged command when the world reaches its step number, and otherwise pops
 //! natural events in (time, sequence) order.
 //!
-//! **Time travel.** The world is cloned into a checkpoint every `checkpoint_interval_ms` of
-//! virtual time (bounded: when full, every other checkpoint is dropped and the interval
-//! doubles; the initial world is always kept). [`Simulation::seek`] restores the latest
+//! **Time travel.** The world is copied into a checkpoint every `checkpoint_interval_ms` of
+//! virtual time (bounded: when there are more than `max_checkpoints` or they take more than
+//! [`CHECKPOINT_BUDGET_BYTES`], every other checkpoint is dropped and the interval doubles; the
+//! initial world is always kept). A checkpoint is lighter than a clone of the world (it keeps
+//! only the tail of the trace ring, see `world::Checkpoint`). [`Simulation::seek`] restores the latest
 //! checkpoint at or before the target and replays to it; [`Simulation::step_back`] replays to
 //! one step before the current one. Logged commands *after* the current position are kept, so
 //! moving forward again redoes them — until the caller issues a new command: like an editor's
@@ -20,7 +22,11 @@
 use super::action::Action;
 use super::config::SimConfig;
 use super::error::{invalid, Invalid, SimError};
-use super::world::World;
+use super::world::{Checkpoint, World};
+
+/// About how much memory the checkpoints of one simulation may take (as estimated from their
+/// retained logs); beyond it they are thinned as beyond `max_checkpoints`.
+pub const CHECKPOINT_BUDGET_BYTES: usize = 32 << 20;
 
 /// The most virtual time one `advance` may cover (a day), to catch absurd input.
 pub const MAX_ADVANCE_MS: u64 = 86_400_000;
@@ -50,7 +56,7 @@ enum Stop {
 pub struct Simulation {
     world: World,
     /// Checkpoints in step order; the first is the initial world.
-    checkpoints: Vec<World>,
+    checkpoints: Vec<Checkpoint>,
     checkpoint_interval_ms: u64,
     log: Vec<LoggedCommand>,
 }
@@ -59,9 +65,9 @@ impl Simulation {
     /// Builds the world at time 0.
     pub fn new(config: SimConfig) -> Result<Simulation, SimError> {
         let interval = config.checkpoint_interval_ms;
-        let world = World::new(config)?;
+        let mut world = World::new(config)?;
         Ok(Simulation {
-            checkpoints: vec![world.clone()],
+            checkpoints: vec![Checkpoint::take(&mut world)],
             world,
             checkpoint_interval_ms: interval,
             log: Vec::new(),
@@ -99,7 +105,7 @@ impl Simulation {
         );
         self.world.apply_command(&action)?;
         self.log.truncate(index as usize);
-        self.checkpoints.retain(|c| c.steps <= step);
+        self.checkpoints.retain(|c| c.steps() <= step);
         self.log.push(LoggedCommand {
             step,
             time_ms,
@@ -171,16 +177,16 @@ impl Simulation {
                 .checkpoints
                 .iter()
                 .rev()
-                .find(|c| c.now_ms <= t_ms)
+                .find(|c| c.now_ms() <= t_ms)
                 .expect("the initial world is at 0");
-            self.world = base.clone();
+            self.world = base.restore();
         } else if let Some(ahead) = self
             .checkpoints
             .iter()
             .rev()
-            .find(|c| c.now_ms <= t_ms && c.steps > self.world.steps)
+            .find(|c| c.now_ms() <= t_ms && c.steps() > self.world.steps)
         {
-            self.world = ahead.clone();
+            self.world = ahead.restore();
         }
         self.run(Stop::Time(t_ms));
     }
@@ -203,9 +209,9 @@ impl Simulation {
                 .checkpoints
                 .iter()
                 .rev()
-                .find(|c| c.steps <= step)
+                .find(|c| c.steps() <= step)
                 .expect("the initial world is step 0");
-            self.world = base.clone();
+            self.world = base.restore();
         }
         self.run(Stop::Step(step));
     }
@@ -240,12 +246,15 @@ impl Simulation {
 
     fn maybe_checkpoint(&mut self) {
         let last = self.checkpoints.last().expect("the initial world is kept");
-        let due = self.world.now_ms >= last.now_ms + self.checkpoint_interval_ms;
-        if !due || self.world.steps <= last.steps {
+        let due = self.world.now_ms >= last.now_ms() + self.checkpoint_interval_ms;
+        if !due || self.world.steps <= last.steps() {
             return;
         }
-        self.checkpoints.push(self.world.clone());
-        if self.checkpoints.len() > self.world.config.max_checkpoints as usize {
+        let copy = Checkpoint::take(&mut self.world);
+        self.checkpoints.push(copy);
+        let bytes: usize = self.checkpoints.iter().map(Checkpoint::bytes).sum();
+        let full = self.checkpoints.len() > self.world.config.max_checkpoints as usize;
+        if full || bytes > CHECKPOINT_BUDGET_BYTES {
             // Keep the initial world and every other checkpoint; space the next ones wider.
             let mut i = 0;
             self.checkpoints.retain(|_| {

@@ -54,6 +54,18 @@ impl Trace {
         self.written
     }
 
+    /// A copy with the same hash and count that keeps only the last `keep` lines (what a
+    /// time-travel checkpoint stores; replaying from it refills the ring).
+    pub fn clone_tail(&self, keep: usize) -> Trace {
+        let skip = self.lines.len().saturating_sub(keep);
+        Trace {
+            lines: self.lines.iter().skip(skip).cloned().collect(),
+            capacity: self.capacity,
+            hash: self.hash,
+            written: self.written,
+        }
+    }
+
     /// The kept lines, oldest first.
     pub fn lines(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator {
         self.lines.iter().map(String::as_str)

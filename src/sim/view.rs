@@ -10,7 +10,8 @@ use super::queue::Event;
 use super::server::{Server, Status};
 use super::trace::Trace;
 use super::world::{Counters, World};
-use crate::check::linearizability::{check_history, HistoryOp, Verdict};
+use crate::check::history::History;
+use crate::check::linearizability::Verdict;
 use crate::check::safety::Violation;
 use crate::kv::{Command, SessionView};
 use crate::raft::{Configuration, Entry, EntryPayload, MessageKind, NodeId, Progress, Role};
@@ -213,9 +214,9 @@ impl World {
         self.clients.iter()
     }
 
-    /// The client history (operations in call order; `completion: None` = unknown outcome
-    /// or still running).
-    pub fn history(&self) -> &[HistoryOp] {
+    /// The client history: the recent operations in call order (`completion: None` = unknown
+    /// outcome or still running), the count of all, and the verdict over the whole run.
+    pub fn history(&self) -> &History {
         &self.history
     }
 
@@ -244,9 +245,10 @@ impl World {
         self.check_safety
     }
 
-    /// Checks the client history for linearizability (on demand: it is a search).
+    /// Checks the client history of the whole run for linearizability (on demand for the
+    /// operations not folded yet: it is a search).
     pub fn check_linearizability(&self) -> Verdict {
-        check_history(&self.history)
+        self.history.verdict()
     }
 
     /// The network (links, cuts, partitions).

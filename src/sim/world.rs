@@ -14,7 +14,7 @@ use super::queue::{Event, EventKey, EventQueue};
 use super::rng::{sub_seed, SimRng, Stream};
 use super::server::{Server, Status};
 use super::trace::Trace;
-use crate::check::linearizability::HistoryOp;
+use crate::check::history::History;
 use crate::check::safety::{EventRef, SafetyChecker};
 use crate::kv::{ApplyOutcome, KvStore};
 use crate::raft::{
@@ -48,7 +48,92 @@ pub struct Counters {
     pub client_requests_lost: u64,
 }
 
-/// The whole simulated cluster at one instant. `Clone` is a checkpoint.
+/// Trace lines a time-travel checkpoint keeps (see [`Checkpoint`]).
+pub(crate) const CHECKPOINT_TRACE_LINES: usize = 64;
+/// Recent client operations a checkpoint keeps besides those not folded yet.
+const CHECKPOINT_HISTORY_OPS: u64 = 64;
+
+/// A copy of the world for time travel, lighter than a clone: it shares the logs' entries and
+/// the client history's chunks with the others (as any clone does), keeps only the tail of the
+/// trace ring and of the recent client operations (the replay after restoring it writes the
+/// lines and operations since; the trace hash covers them all), and leaves out a running server's disk entries when they equal its node's log (as they do
+/// after every step unless a deliberate bug intervenes), restoring them from it.
+#[derive(Debug, Clone)]
+pub(crate) struct Checkpoint {
+    world: World,
+    /// Servers whose `disk.entries` were left out.
+    elided: Vec<NodeId>,
+}
+
+impl Checkpoint {
+    /// Takes a checkpoint of `w` (borrowed mutably only to avoid copying its trace ring).
+    pub(crate) fn take(w: &mut World) -> Checkpoint {
+        let tail = w.trace.clone_tail(CHECKPOINT_TRACE_LINES);
+        let full = std::mem::replace(&mut w.trace, tail);
+        let history = w.history.clone_recent(CHECKPOINT_HISTORY_OPS);
+        let mut world = w.clone();
+        w.trace = full;
+        world.history = history;
+        let mut elided = Vec::new();
+        for (id, srv) in world.servers.iter_mut() {
+            let same = srv
+                .node
+                .as_ref()
+                .is_some_and(|n| n.log_entries() == srv.disk.entries.as_slice());
+            if same && !srv.disk.entries.is_empty() {
+                srv.disk.entries = Vec::new();
+                elided.push(*id);
+            }
+        }
+        Checkpoint { world, elided }
+    }
+
+    /// The world as it was taken.
+    pub(crate) fn restore(&self) -> World {
+        let mut w = self.world.clone();
+        for id in &self.elided {
+            let srv = w
+                .servers
+                .get_mut(id)
+                .expect("bug: elided disk of an unknown server");
+            let node = srv
+                .node
+                .as_ref()
+                .expect("bug: elided disk of a crashed server");
+            srv.disk.entries = node.log_entries().to_vec();
+        }
+        w
+    }
+
+    /// Virtual time of the checkpoint.
+    pub(crate) fn now_ms(&self) -> u64 {
+        self.world.now_ms
+    }
+
+    /// Steps taken before it.
+    pub(crate) fn steps(&self) -> u64 {
+        self.world.steps
+    }
+
+    /// About how many bytes it holds that no other checkpoint shares: calibrated on the soak
+    /// (tests/soak_memory.rs, 5 servers under load, ~330 KB a checkpoint) as the retained log
+    /// entries with what the servers and the safety checker keep per entry, and a fixed part
+    /// for the trace tail, the client history's unshared chunks, queue, network and clients.
+    pub(crate) fn bytes(&self) -> usize {
+        const FIXED: usize = 128 << 10;
+        const PER_ENTRY: usize = 112;
+        let entries: usize = self
+            .world
+            .servers
+            .values()
+            .map(|s| s.disk.entries.len() + s.node.as_ref().map_or(0, |n| n.log_entries().len()))
+            .sum();
+        FIXED + entries * PER_ENTRY
+    }
+}
+
+/// The whole simulated cluster at one instant. `Clone` copies it; a [`Checkpoint`] is the
+/// lighter copy time travel keeps.
 #[derive(Debug, Clone)]
 pub struct World {
     pub(crate) config: SimConfig,
@@ -62,7 +147,8 @@ pub struct World {
     pub(crate) network: Network,
     pub(crate) servers: BTreeMap<NodeId, Server>,
     pub(crate) clients: Vec<Client>,
-    pub(crate) history: Vec<HistoryOp>,
+    /// The client history (bounded: older operations are folded into its verdict).
+    pub(crate) history: History,
     pub(crate) trace: Trace,
     pub(crate) counters: Counters,
     pub(crate) checker: SafetyChecker,
@@ -102,7 +188,7 @@ impl World {
             network: Network::new(config.seed, config.link),
             servers,
             clients,
-            history: Vec::new(),
+            history: History::new(),
             trace: Trace::new(config.trace_capacity),
             counters: Counters::default(),
             checker: SafetyChecker::new(),

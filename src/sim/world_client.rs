@@ -7,7 +7,6 @@ use super::envelope;
 use super::queue::Event;
 use super::server::Status;
 use super::world::World;
-use crate::check::linearizability::HistoryOp;
 use crate::kv::{ApplyOutcome, ClientSession, Command, Operation, Response, SessionError};
 use crate::raft::{Event as RaftEvent, NodeId, Ready, Role};
 
@@ -60,16 +59,9 @@ impl World {
     }
 
     fn start_op(&mut self, c: usize, op: Operation, read_index: bool) -> String {
-        let history_id = self.history.len() as u64;
         let client = &mut self.clients[c];
         client.stats.started += 1;
-        self.history.push(HistoryOp {
-            id: history_id,
-            client: client.id,
-            op: op.clone(),
-            call_ms: self.now_ms,
-            completion: None,
-        });
+        let history_id = self.history.start(client.id, op.clone(), self.now_ms);
         let kind = match (&op, read_index) {
             (Operation::Get { key }, true) => PendingKind::ReadIndex { key: key.clone() },
             _ => {
@@ -169,6 +161,9 @@ impl World {
             }
             self.clients[c].stats.gave_up += 1;
             self.clients[c].pending = None;
+            if let Some(id) = pending.history_id {
+                self.history.abandon(id);
+            }
             let old = self.clients[c].timeout.take();
             self.unschedule(old);
             self.clients[c].attempt += 1;
@@ -245,16 +240,20 @@ impl World {
                 if matches!(error, SessionError::UnknownSession { .. }) {
                     client.session = None;
                 }
+                if let Some(id) = pending.history_id {
+                    self.history.abandon(id);
+                }
                 format!("session error: {error}")
             }
             (kind, _) => {
                 if let PendingKind::Log { serial } = kind {
                     client.session.as_mut().expect("session").complete(*serial);
                 }
-                let id = pending.history_id.expect("operations are in the history") as usize;
-                client.observe(&self.history[id].op, &r);
+                let id = pending.history_id.expect("operations are in the history");
+                let op = self.history.get(id).expect("bug: open operations are kept");
+                client.observe(&op.op, &r);
                 client.stats.completed += 1;
-                self.history[id].completion = Some((now, r.clone()));
+                self.history.complete(id, now, r.clone());
                 format!("op{id} done: {r:?}")
             }
         };

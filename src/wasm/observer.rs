@@ -232,7 +232,7 @@ impl Observer {
         self.open_ops = w
             .history()
             .iter()
-            .filter(|h| h.completion.is_none())
+            .filter(|h| w.history().is_open(h.id))
             .map(|h| h.id)
             .collect();
         self.client_stats = w
@@ -513,7 +513,7 @@ impl Observer {
 
     fn clients(&mut self, w: &World) {
         let history = w.history();
-        for h in &history[self.history_len.min(history.len())..] {
+        for h in history.since(self.history_len as u64) {
             self.open_ops.push(h.id);
             let what = What::ClientStarted {
                 client: h.client,
@@ -525,7 +525,7 @@ impl Observer {
         self.history_len = history.len();
         let mut still_open = Vec::new();
         for id in std::mem::take(&mut self.open_ops) {
-            let Some(h) = history.get(id as usize) else {
+            let Some(h) = history.get(id) else {
                 continue;
             };
             match &h.completion {
@@ -540,7 +540,9 @@ impl Observer {
                     };
                     self.push(w, what);
                 }
-                None => still_open.push(id),
+                // A given-up operation stays unknown for good: no longer followed.
+                None if history.is_open(id) => still_open.push(id),
+                None => {}
             }
         }
         self.open_ops = still_open;
