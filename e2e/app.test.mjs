@@ -199,6 +199,19 @@ test('the Turkish switch changes the text, and ?lang=tr starts in Turkish', asyn
   await again.page.close();
 });
 
+test('a command the core refuses is explained in Turkish, and in English after switching back', async () => {
+  const { page, problems } = await openPage(browser.context, `${server.url}?lang=tr&seed=5&nodes=3`);
+  // Select S1 and restart it while it runs: the facade refuses with a code the page words.
+  await page.locator('body').press('1');
+  await page.locator('body').press('r');
+  await page.waitForFunction(() => !document.getElementById('notice').hidden, null, { timeout: WAIT_MS });
+  assert.equal(await page.textContent('#notice'), 'Bu yapılamadı: S1 çökmüş değil, bu yüzden yeniden başlatılamaz.');
+  await page.selectOption('#lang-select', 'en');
+  assert.equal(await page.textContent('#notice'), 'Could not do that: S1 is not crashed, so it cannot be restarted.');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('bad URL parameters show a clear, translated error and the app runs with defaults', async () => {
   const { page, problems } = await openPage(browser.context, `${server.url}?nodes=99&seed=abc`);
   assert.equal(await page.evaluate(() => document.body.dataset.ready), 'true');

@@ -4,7 +4,9 @@
 //! wrapping [`crate::sim::Simulation`]. Per-frame state crosses the boundary as flat
 //! `Float64Array` copies (layouts in [`frame`]; `www/snapshot.js` is the only reader); rich
 //! objects (inspectors, panels, the feed, the timeline) cross through serde-wasm-bindgen, on
-//! demand. Every error becomes a JavaScript exception with a clear message, never a panic.
+//! demand. Every error becomes a JavaScript exception with a clear message, never a panic: an
+//! `Error` whose `message` is English and which carries a stable `code` and its `params`
+//! ([`errors`]), so the page can word it in the user's language.
 //!
 //! Numbers from JavaScript arrive as `f64` and are checked here ([`options`]): ids, times and
 //! counts that are negative, fractional where a whole number is needed, NaN or absurdly large
@@ -12,6 +14,7 @@
 
 pub mod action_input;
 pub mod details;
+pub mod errors;
 pub mod frame;
 pub mod js_input;
 pub mod links;
@@ -26,6 +29,7 @@ use std::f32::consts::TAU;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use self::errors::{Coded, Document, FacadeError};
 use self::observer::Observer;
 use self::options::Options;
 use self::record::Recorder;
@@ -72,6 +76,8 @@ export interface NetworkOptions {
 /** One event of the feed: `code` names it, the other fields are its parameters. */
 export interface FeedEvent { id: number; step: number; timeMs: number; code: string; [param: string]: unknown }
 export interface FeedPage { epoch: number; events: FeedEvent[] }
+/** What a refused call throws: `message` is English; `code` (the page's key `error.<code>`) and `params` word it in any language. */
+export interface RaftlabError extends Error { code: string; params: Record<string, number | string> }
 export interface Timeline {
   horizonMs: number;
   bands: { startMs: number; term: number; leader?: number | null }[];
@@ -119,7 +125,7 @@ pub fn spacetime_stride() -> u32 {
 /// `apply_without_dedup`) for at most `runMs` of virtual time; the page's Web Worker calls it
 /// seed after seed. `Simulation.fromBugHunt` with the same arguments replays a violating seed.
 #[wasm_bindgen(js_name = searchSeed, unchecked_return_type = "SearchOutcome")]
-pub fn search_seed(seed: &str, bug: &str, servers: f64, run_ms: f64) -> Result<JsValue, JsError> {
+pub fn search_seed(seed: &str, bug: &str, servers: f64, run_ms: f64) -> Result<JsValue, JsValue> {
     let (seed, bug, servers, run_ms) = hunt_args(seed, bug, servers, run_ms)?;
     to_js(&search::run_search_seed(seed, bug, servers, run_ms))
 }
@@ -129,62 +135,77 @@ fn hunt_args(
     bug: &str,
     servers: f64,
     run_ms: f64,
-) -> Result<(u64, crate::scenario::BugName, u32, u64), JsError> {
-    let seed: u64 = seed.trim().parse().map_err(|_| {
-        js(format!(
-            "the seed must be a whole number 0..2^64, not {seed:?}"
-        ))
-    })?;
-    let bug = crate::scenario::BugName::parse(bug).ok_or_else(|| {
-        js(format!(
-            "unknown bug {bug:?}; known: skip_figure8_rule, skip_vote_log_check, forget_vote_on_restart, keep_commit_across_crash, apply_without_dedup"
-        ))
-    })?;
+) -> Result<(u64, crate::scenario::BugName, u32, u64), JsValue> {
+    let seed: u64 = seed
+        .trim()
+        .parse()
+        .map_err(|_| js(FacadeError::HuntSeed(seed.to_string())))?;
+    let bug = crate::scenario::BugName::parse(bug)
+        .ok_or_else(|| js(FacadeError::UnknownBug(bug.to_string())))?;
     let servers = options::server_id(servers).map_err(js)?;
     if servers < 3 {
-        return Err(js(format!(
-            "a bug hunt needs 3 to {MAX_SERVERS} servers, not {servers}"
-        )));
+        return Err(js(FacadeError::HuntServers(servers)));
     }
     let run_ms = options::duration_ms(run_ms).map_err(js)?;
     if run_ms == 0 || run_ms > search::MAX_SEARCH_RUN_MS {
-        return Err(js(format!(
-            "a bug hunt runs 1..={} ms per seed, not {run_ms}",
-            search::MAX_SEARCH_RUN_MS
-        )));
+        return Err(js(FacadeError::HuntRunMs {
+            got: run_ms,
+            max: search::MAX_SEARCH_RUN_MS,
+        }));
     }
     Ok((seed, bug, servers, run_ms))
 }
 
-fn js(e: impl std::fmt::Display) -> JsError {
-    JsError::new(&e.to_string())
+/// A JavaScript `Error` with the English text as `message`, and `code` and `params` (an
+/// object) for the page's translation.
+fn js(e: impl Coded) -> JsValue {
+    let (code, params) = e.code();
+    let error = js_sys::Error::new(&e.to_string());
+    let fields = js_sys::Object::new();
+    for (name, value) in params {
+        let value = match value {
+            errors::Param::Num(n) => JsValue::from_f64(n),
+            errors::Param::Text(t) => JsValue::from_str(&t),
+        };
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&fields, &JsValue::from_str(name), &value);
+    }
+    let _ = js_sys::Reflect::set(&error, &"code".into(), &code.into());
+    let _ = js_sys::Reflect::set(&error, &"params".into(), &fields);
+    error.into()
+}
+
+fn document(what: Document, path: String, detail: impl std::fmt::Display) -> JsValue {
+    js(FacadeError::Document {
+        what,
+        path,
+        detail: detail.to_string(),
+    })
 }
 
 /// Reads a JavaScript object into `T`, refusing unknown fields; the error names the path of
 /// the bad field (`invalid options at network.lossPercent: …`).
-fn from_js<T: serde::de::DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsError> {
+fn from_js<T: serde::de::DeserializeOwned>(what: Document, v: JsValue) -> Result<T, JsValue> {
     json::from_value(&js_json(what, &v)?).map_err(|e| invalid(what, e))
 }
 
-fn js_json(what: &str, v: &JsValue) -> Result<json::Json, JsError> {
+fn js_json(what: Document, v: &JsValue) -> Result<json::Json, JsValue> {
     js_input::to_json(v)
         .map_err(|(path, reason)| invalid(what, json::Error::Invalid { path, reason }))
 }
 
-/// The message for a document or object that could not be read as `what`.
-fn invalid(what: &str, e: json::Error) -> JsError {
+/// The error for a document or object that could not be read as `what`.
+fn invalid(what: Document, e: json::Error) -> JsValue {
     match e {
-        json::Error::Invalid { path, reason } if path != "." => {
-            js(format!("invalid {what} at {path}: {reason}"))
-        }
-        json::Error::Invalid { reason, .. } => js(format!("invalid {what}: {reason}")),
-        json::Error::Syntax(_) => js(format!("invalid {what}: {e}")),
+        json::Error::Invalid { path, reason } if path != "." => document(what, path, reason),
+        json::Error::Invalid { reason, .. } => document(what, String::new(), reason),
+        json::Error::Syntax(_) => document(what, String::new(), e),
     }
 }
 
-fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsError> {
+fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(js)
+        .map_err(|e| js(FacadeError::Output(e.to_string())))
 }
 
 /// A virtual Raft cluster, as seen by the page.
@@ -206,11 +227,11 @@ impl Simulation {
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "SimulationOptions | undefined")] options: JsValue,
-    ) -> Result<Simulation, JsError> {
+    ) -> Result<Simulation, JsValue> {
         let opts: Options = if options.is_undefined() || options.is_null() {
             Options::default()
         } else {
-            from_js("options", options)?
+            from_js(Document::Options, options)?
         };
         let config = options::build_config(&opts, draw_seed).map_err(js)?;
         Self::build(config)
@@ -219,15 +240,16 @@ impl Simulation {
     /// Builds the cluster of a scenario document (its `cluster` section, after the whole
     /// document is validated); the page plays the steps. The error names the JSON path.
     #[wasm_bindgen(js_name = fromScenarioJson)]
-    pub fn from_scenario_json(json: &str) -> Result<Simulation, JsError> {
+    pub fn from_scenario_json(json: &str) -> Result<Simulation, JsValue> {
         Self::build(scenario_file::cluster_config(json).map_err(js)?)
     }
 
     /// Builds a cluster from a full world configuration in JSON (the `SimConfig` document a
     /// scenario or a saved run carries); the error names the field that is wrong.
     #[wasm_bindgen(js_name = fromConfigJson)]
-    pub fn from_config_json(json: &str) -> Result<Simulation, JsError> {
-        let config: SimConfig = json::from_str(json).map_err(|e| invalid("configuration", e))?;
+    pub fn from_config_json(json: &str) -> Result<Simulation, JsValue> {
+        let config: SimConfig =
+            json::from_str(json).map_err(|e| invalid(Document::Configuration, e))?;
         Self::build(config)
     }
 
@@ -240,7 +262,7 @@ impl Simulation {
         bug: &str,
         servers: f64,
         run_ms: f64,
-    ) -> Result<Simulation, JsError> {
+    ) -> Result<Simulation, JsValue> {
         let (seed, bug, servers, run_ms) = hunt_args(seed, bug, servers, run_ms)?;
         let mut s = Self::build(search::search_config(seed, bug, servers))?;
         search::Hunter::new(seed, run_ms).drive(
@@ -266,7 +288,7 @@ impl Simulation {
         hit
     }
 
-    fn build(config: SimConfig) -> Result<Simulation, JsError> {
+    fn build(config: SimConfig) -> Result<Simulation, JsValue> {
         let sim = sim::Simulation::new(config).map_err(js)?;
         let observer = Observer::new(sim.world());
         let recorder = Recorder::new(sim.world());
@@ -303,7 +325,7 @@ impl Simulation {
     }
 
     /// The configuration the world runs with (the `SimConfig` document).
-    pub fn config(&self) -> Result<JsValue, JsError> {
+    pub fn config(&self) -> Result<JsValue, JsValue> {
         to_js(self.sim.world().config())
     }
 
@@ -318,7 +340,7 @@ impl Simulation {
 
     /// Runs every event due within the next `ms` virtual milliseconds (0..=86 400 000; a
     /// fraction is dropped).
-    pub fn advance(&mut self, ms: f64) -> Result<(), JsError> {
+    pub fn advance(&mut self, ms: f64) -> Result<(), JsValue> {
         let ms = options::duration_ms(ms).map_err(js)?;
         let deadline = self.sim.now_ms() + ms;
         self.run_to(deadline);
@@ -356,7 +378,7 @@ impl Simulation {
 
     /// Goes back to just before the last step. Throws at the beginning of the run.
     #[wasm_bindgen(js_name = stepBack)]
-    pub fn step_back(&mut self) -> Result<(), JsError> {
+    pub fn step_back(&mut self) -> Result<(), JsValue> {
         let before = (self.sim.steps(), self.sim.now_ms());
         self.sim.step_back().map_err(js)?;
         self.observer.rewound(self.sim.world());
@@ -366,7 +388,7 @@ impl Simulation {
     }
 
     /// Moves to virtual time `t_ms`, backwards (checkpoint + replay) or forwards.
-    pub fn seek(&mut self, t_ms: f64) -> Result<(), JsError> {
+    pub fn seek(&mut self, t_ms: f64) -> Result<(), JsValue> {
         let t = options::time_ms(t_ms).map_err(js)?;
         // A long jump forward within the part of the run already explored (after seeking
         // back) goes through the simulator's checkpoints instead of replaying step by step for
@@ -375,10 +397,9 @@ impl Simulation {
             t > self.sim.now_ms() + SEEK_REPLAY_MS_MAX && t <= self.observer.timeline.horizon_ms;
         if t >= self.sim.now_ms() && !explored {
             if t - self.sim.now_ms() > sim::MAX_ADVANCE_MS {
-                return Err(js(format!(
-                    "cannot move forward more than {} ms at once",
-                    sim::MAX_ADVANCE_MS
-                )));
+                return Err(js(FacadeError::SeekTooFar {
+                    max: sim::MAX_ADVANCE_MS,
+                }));
             }
             self.run_to(t);
             return Ok(());
@@ -393,7 +414,7 @@ impl Simulation {
 
     /// Moves to the state right after step `step` (used to jump to a violation or a mark).
     #[wasm_bindgen(js_name = seekStep)]
-    pub fn seek_step(&mut self, step: f64) -> Result<(), JsError> {
+    pub fn seek_step(&mut self, step: f64) -> Result<(), JsValue> {
         let step = options::step_number(step).map_err(js)?;
         let before = (self.sim.steps(), self.sim.now_ms());
         if step < self.sim.steps() {
@@ -412,7 +433,7 @@ impl Simulation {
 
     // ---- commands ---------------------------------------------------------------------
 
-    fn apply(&mut self, action: Action) -> Result<(), JsError> {
+    fn apply(&mut self, action: Action) -> Result<(), JsValue> {
         let before = (self.sim.steps(), self.sim.now_ms());
         let forking = self.observer.timeline.horizon_ms > self.sim.now_ms()
             || self.sim.command_log().len() as u64 > self.sim.world().commands_applied;
@@ -427,62 +448,62 @@ impl Simulation {
         Ok(())
     }
 
-    fn server(&self, id: f64) -> Result<NodeId, JsError> {
+    fn server(&self, id: f64) -> Result<NodeId, JsValue> {
         options::server_id(id).map_err(js)
     }
 
     /// Crashes a server: it keeps only its disk (term, vote, log, snapshot).
-    pub fn crash(&mut self, id: f64) -> Result<(), JsError> {
+    pub fn crash(&mut self, id: f64) -> Result<(), JsValue> {
         let server = self.server(id)?;
         self.apply(Action::Crash { server })
     }
 
     /// Restarts a crashed server from its disk (commit index and state machine start over).
-    pub fn restart(&mut self, id: f64) -> Result<(), JsError> {
+    pub fn restart(&mut self, id: f64) -> Result<(), JsValue> {
         let server = self.server(id)?;
         self.apply(Action::Restart { server })
     }
 
     /// Pauses a server: no timers fire, messages to it are held.
-    pub fn pause(&mut self, id: f64) -> Result<(), JsError> {
+    pub fn pause(&mut self, id: f64) -> Result<(), JsValue> {
         let server = self.server(id)?;
         self.apply(Action::Pause { server })
     }
 
     /// Resumes a paused server; held messages arrive now.
-    pub fn resume(&mut self, id: f64) -> Result<(), JsError> {
+    pub fn resume(&mut self, id: f64) -> Result<(), JsValue> {
         let server = self.server(id)?;
         self.apply(Action::Resume { server })
     }
 
     /// Makes a server time out now and start an election (or a pre-vote round).
     #[wasm_bindgen(js_name = timeoutNow)]
-    pub fn timeout_now(&mut self, id: f64) -> Result<(), JsError> {
+    pub fn timeout_now(&mut self, id: f64) -> Result<(), JsValue> {
         let server = self.server(id)?;
         self.apply(Action::FireTimer { server })
     }
 
     /// Makes a server campaign at once, skipping pre-vote.
-    pub fn campaign(&mut self, id: f64) -> Result<(), JsError> {
+    pub fn campaign(&mut self, id: f64) -> Result<(), JsValue> {
         let server = self.server(id)?;
         self.apply(Action::Campaign { server })
     }
 
     /// Asks the leader to hand leadership to `id` (thesis §3.10).
     #[wasm_bindgen(js_name = transferLeadership)]
-    pub fn transfer_leadership(&mut self, id: f64) -> Result<(), JsError> {
+    pub fn transfer_leadership(&mut self, id: f64) -> Result<(), JsValue> {
         let to = self.server(id)?;
         self.apply(Action::TransferLeadership { to })
     }
 
     /// Adds a server through the leader; with no id, the smallest unused one. Returns its id.
     #[wasm_bindgen(js_name = addServer)]
-    pub fn add_server(&mut self, id: Option<f64>) -> Result<u32, JsError> {
+    pub fn add_server(&mut self, id: Option<f64>) -> Result<u32, JsValue> {
         let server = match id {
             Some(v) => self.server(v)?,
             None => (1..=MAX_SERVERS)
                 .find(|i| self.sim.world().server(*i).is_none())
-                .ok_or_else(|| js(format!("the cluster already has {MAX_SERVERS} servers")))?,
+                .ok_or_else(|| js(FacadeError::ClusterFull))?,
         };
         self.apply(Action::AddServer { server })?;
         Ok(server)
@@ -490,20 +511,23 @@ impl Simulation {
 
     /// Removes a server from the configuration through the leader.
     #[wasm_bindgen(js_name = removeServer)]
-    pub fn remove_server(&mut self, id: f64) -> Result<(), JsError> {
+    pub fn remove_server(&mut self, id: f64) -> Result<(), JsValue> {
         let server = self.server(id)?;
         self.apply(Action::RemoveServer { server })
     }
 
     /// Compacts a server's log at its applied index.
-    pub fn snapshot(&mut self, id: f64) -> Result<(), JsError> {
+    pub fn snapshot(&mut self, id: f64) -> Result<(), JsValue> {
         let server = self.server(id)?;
         self.apply(Action::Snapshot { server })
     }
 
     /// Splits the servers into groups, e.g. `[[1, 2], [3, 4, 5]]`.
-    pub fn partition(&mut self, groups: JsValue) -> Result<(), JsError> {
-        let raw: Vec<Vec<f64>> = from_js("groups (arrays of server ids)", groups)?;
+    pub fn partition(&mut self, groups: JsValue) -> Result<(), JsValue> {
+        let raw: Vec<Vec<f64>> = js_input::to_json(&groups)
+            .map_err(|(path, reason)| json::Error::Invalid { path, reason })
+            .and_then(|j| json::from_value(&j))
+            .map_err(|e| js(FacadeError::Groups(e.to_string())))?;
         let groups = raw
             .into_iter()
             .map(|g| {
@@ -517,20 +541,20 @@ impl Simulation {
 
     /// Cuts the link `from → to` (both ways when `both`).
     #[wasm_bindgen(js_name = cutLink)]
-    pub fn cut_link(&mut self, from: f64, to: f64, both: bool) -> Result<(), JsError> {
+    pub fn cut_link(&mut self, from: f64, to: f64, both: bool) -> Result<(), JsValue> {
         let (from, to) = (self.server(from)?, self.server(to)?);
         self.apply(Action::CutLink { from, to, both })
     }
 
     /// Repairs the link `from → to` (both ways when `both`).
     #[wasm_bindgen(js_name = repairLink)]
-    pub fn repair_link(&mut self, from: f64, to: f64, both: bool) -> Result<(), JsError> {
+    pub fn repair_link(&mut self, from: f64, to: f64, both: bool) -> Result<(), JsValue> {
         let (from, to) = (self.server(from)?, self.server(to)?);
         self.apply(Action::RepairLink { from, to, both })
     }
 
     /// Removes every partition and cut.
-    pub fn heal(&mut self) -> Result<(), JsError> {
+    pub fn heal(&mut self) -> Result<(), JsValue> {
         self.apply(Action::Heal)
     }
 
@@ -539,8 +563,8 @@ impl Simulation {
     pub fn set_network(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "NetworkOptions")] network: JsValue,
-    ) -> Result<(), JsError> {
-        let n: options::NetworkOptions = from_js("network options", network)?;
+    ) -> Result<(), JsValue> {
+        let n: options::NetworkOptions = from_js(Document::NetworkOptions, network)?;
         let link =
             options::link_config(self.sim.world().network().default_link(), &n).map_err(js)?;
         self.apply(Action::SetNetwork { link })
@@ -555,9 +579,9 @@ impl Simulation {
         to: f64,
         both: bool,
         #[wasm_bindgen(unchecked_param_type = "NetworkOptions")] network: JsValue,
-    ) -> Result<(), JsError> {
+    ) -> Result<(), JsValue> {
         let (from, to) = (self.server(from)?, self.server(to)?);
-        let n: options::NetworkOptions = from_js("network options", network)?;
+        let n: options::NetworkOptions = from_js(Document::NetworkOptions, network)?;
         let pairs = if both {
             vec![(from, to), (to, from)]
         } else {
@@ -578,7 +602,7 @@ impl Simulation {
     /// The behaviour of link `from → to` (or, with `from = to = 0`, the default of every link)
     /// in page units (`NetworkOptions` with every field set).
     #[wasm_bindgen(js_name = linkSettings, unchecked_return_type = "Required<NetworkOptions>")]
-    pub fn link_settings(&self, from: f64, to: f64) -> Result<JsValue, JsError> {
+    pub fn link_settings(&self, from: f64, to: f64) -> Result<JsValue, JsValue> {
         let net = self.sim.world().network();
         let link = if from == 0.0 && to == 0.0 {
             net.default_link()
@@ -588,7 +612,7 @@ impl Simulation {
         to_js(&links::link_settings(&link))
     }
 
-    fn client_op(&mut self, client: f64, op: Operation, read_index: bool) -> Result<(), JsError> {
+    fn client_op(&mut self, client: f64, op: Operation, read_index: bool) -> Result<(), JsValue> {
         let client = options::client_id(client).map_err(js)?;
         self.apply(Action::ClientOp {
             client,
@@ -599,7 +623,7 @@ impl Simulation {
 
     /// Client `client` writes `value` to `key` (through the log, exactly once).
     #[wasm_bindgen(js_name = clientWrite)]
-    pub fn client_write(&mut self, client: f64, key: &str, value: &str) -> Result<(), JsError> {
+    pub fn client_write(&mut self, client: f64, key: &str, value: &str) -> Result<(), JsValue> {
         let op = Operation::Put {
             key: options::text("key", key).map_err(js)?,
             value: options::text("value", value).map_err(js)?,
@@ -609,7 +633,7 @@ impl Simulation {
 
     /// Client `client` reads `key`, through the log or (with `readIndex`) by ReadIndex.
     #[wasm_bindgen(js_name = clientRead)]
-    pub fn client_read(&mut self, client: f64, key: &str, read_index: bool) -> Result<(), JsError> {
+    pub fn client_read(&mut self, client: f64, key: &str, read_index: bool) -> Result<(), JsValue> {
         let op = Operation::Get {
             key: options::text("key", key).map_err(js)?,
         };
@@ -624,7 +648,7 @@ impl Simulation {
         key: &str,
         expected: Option<String>,
         new: &str,
-    ) -> Result<(), JsError> {
+    ) -> Result<(), JsValue> {
         let expected = expected
             .map(|e| options::text("expected", &e))
             .transpose()
@@ -639,7 +663,7 @@ impl Simulation {
 
     /// Client `client` appends `value` to `key`.
     #[wasm_bindgen(js_name = clientAppend)]
-    pub fn client_append(&mut self, client: f64, key: &str, value: &str) -> Result<(), JsError> {
+    pub fn client_append(&mut self, client: f64, key: &str, value: &str) -> Result<(), JsValue> {
         let op = Operation::Append {
             key: options::text("key", key).map_err(js)?,
             value: options::text("value", value).map_err(js)?,
@@ -649,51 +673,51 @@ impl Simulation {
 
     /// Switches the clients' random workload on or off.
     #[wasm_bindgen(js_name = setWorkload)]
-    pub fn set_workload(&mut self, enabled: bool) -> Result<(), JsError> {
+    pub fn set_workload(&mut self, enabled: bool) -> Result<(), JsValue> {
         self.apply(Action::SetWorkload { enabled })
     }
 
     /// Switches the random fault generator on or off.
     #[wasm_bindgen(js_name = setFaults)]
-    pub fn set_faults(&mut self, enabled: bool) -> Result<(), JsError> {
+    pub fn set_faults(&mut self, enabled: bool) -> Result<(), JsValue> {
         self.apply(Action::SetFaults { enabled })
     }
 
-    fn message(&self, id: f64) -> Result<u64, JsError> {
+    fn message(&self, id: f64) -> Result<u64, JsValue> {
         options::message_id(id).map_err(js)
     }
 
     /// Adversary: delivers an in-flight message now.
     #[wasm_bindgen(js_name = deliverMessage)]
-    pub fn deliver_message(&mut self, id: f64) -> Result<(), JsError> {
+    pub fn deliver_message(&mut self, id: f64) -> Result<(), JsValue> {
         let message = self.message(id)?;
         self.apply(Action::DeliverNow { message })
     }
 
     /// Adversary: drops an in-flight message.
     #[wasm_bindgen(js_name = dropMessage)]
-    pub fn drop_message(&mut self, id: f64) -> Result<(), JsError> {
+    pub fn drop_message(&mut self, id: f64) -> Result<(), JsValue> {
         let message = self.message(id)?;
         self.apply(Action::DropMessage { message })
     }
 
     /// Adversary: puts a second copy of an in-flight message on the wire.
     #[wasm_bindgen(js_name = duplicateMessage)]
-    pub fn duplicate_message(&mut self, id: f64) -> Result<(), JsError> {
+    pub fn duplicate_message(&mut self, id: f64) -> Result<(), JsValue> {
         let message = self.message(id)?;
         self.apply(Action::DuplicateMessage { message })
     }
 
     /// Adversary: holds an in-flight message until released.
     #[wasm_bindgen(js_name = holdMessage)]
-    pub fn hold_message(&mut self, id: f64) -> Result<(), JsError> {
+    pub fn hold_message(&mut self, id: f64) -> Result<(), JsValue> {
         let message = self.message(id)?;
         self.apply(Action::HoldMessage { message })
     }
 
     /// Adversary: releases a held message; it arrives now.
     #[wasm_bindgen(js_name = releaseMessage)]
-    pub fn release_message(&mut self, id: f64) -> Result<(), JsError> {
+    pub fn release_message(&mut self, id: f64) -> Result<(), JsValue> {
         let message = self.message(id)?;
         self.apply(Action::ReleaseMessage { message })
     }
@@ -701,9 +725,9 @@ impl Simulation {
     /// Applies any command of the simulator given as its JSON-like object, e.g.
     /// `{ type: 'cut_link', from: 1, to: 2, both: false }` (the scenario format).
     #[wasm_bindgen(js_name = applyAction)]
-    pub fn apply_action(&mut self, action: JsValue) -> Result<(), JsError> {
-        let action = action_input::read_action(&js_json("action", &action)?)
-            .map_err(|e| invalid("action", e))?;
+    pub fn apply_action(&mut self, action: JsValue) -> Result<(), JsValue> {
+        let action = action_input::read_action(&js_json(Document::Action, &action)?)
+            .map_err(|e| invalid(Document::Action, e))?;
         self.apply(action)
     }
 
@@ -751,7 +775,7 @@ impl Simulation {
 
     /// Messages whose flight overlaps `[fromMs, toMs]` (the newest `limit`, at most 20 000),
     /// `SPACETIME_STRIDE` values each (layout in `record`), for the space-time diagram.
-    pub fn spacetime(&self, from_ms: f64, to_ms: f64, limit: f64) -> Result<Vec<f64>, JsError> {
+    pub fn spacetime(&self, from_ms: f64, to_ms: f64, limit: f64) -> Result<Vec<f64>, JsValue> {
         let from = options::time_ms(from_ms).map_err(js)?;
         let to = options::time_ms(to_ms).map_err(js)?;
         let limit = options::count(limit, record::MAX_MESSAGES as u64).map_err(js)? as usize;
@@ -772,7 +796,7 @@ impl Simulation {
 
     /// Log cells for indices `from .. from + count` (1..=2000 cells), one row per server.
     #[wasm_bindgen(js_name = logCells)]
-    pub fn log_cells(&self, from: f64, count: f64) -> Result<Vec<f64>, JsError> {
+    pub fn log_cells(&self, from: f64, count: f64) -> Result<Vec<f64>, JsValue> {
         let from = options::step_number(from).map_err(js)?.max(1);
         let count = options::count(count, MAX_CELLS).map_err(js)?;
         Ok(frame::log_cells(self.sim.world(), from, count))
@@ -782,49 +806,49 @@ impl Simulation {
 
     /// Everything about one server (inspector).
     #[wasm_bindgen(js_name = serverDetails)]
-    pub fn server_details(&self, id: f64) -> Result<JsValue, JsError> {
+    pub fn server_details(&self, id: f64) -> Result<JsValue, JsValue> {
         let id = self.server(id)?;
         let d = details::server(self.sim.world(), id)
-            .ok_or_else(|| js(format!("there is no server S{id}")))?;
+            .ok_or_else(|| js(sim::SimError::UnknownServer(id)))?;
         to_js(&d)
     }
 
     /// Entries `from .. from + count` (at most 500) of a server's log, with labels and the
     /// leader's "why not committed yet".
     #[wasm_bindgen(js_name = logWindow, unchecked_return_type = "EntryDetail[]")]
-    pub fn log_window(&self, id: f64, from: f64, count: f64) -> Result<JsValue, JsError> {
+    pub fn log_window(&self, id: f64, from: f64, count: f64) -> Result<JsValue, JsValue> {
         let id = self.server(id)?;
         let from = options::step_number(from).map_err(js)?;
         let count = options::count(count, details::MAX_WINDOW).map_err(js)?;
         let d = details::log_window(self.sim.world(), id, from, count)
-            .ok_or_else(|| js(format!("there is no server S{id}")))?;
+            .ok_or_else(|| js(sim::SimError::UnknownServer(id)))?;
         to_js(&d)
     }
 
     /// All fields of a message in flight (inspector).
     #[wasm_bindgen(js_name = messageDetails)]
-    pub fn message_details(&self, id: f64) -> Result<JsValue, JsError> {
+    pub fn message_details(&self, id: f64) -> Result<JsValue, JsValue> {
         let id = self.message(id)?;
         let m = self.sim.world().network().get(id).map_err(js)?;
         to_js(&details::message(m))
     }
 
     /// Every client with its pending operation, stats and last `recent` operations.
-    pub fn clients(&self, recent: f64) -> Result<JsValue, JsError> {
+    pub fn clients(&self, recent: f64) -> Result<JsValue, JsValue> {
         let recent = options::count(recent, 100).map_err(js)? as usize;
         to_js(&details::clients(self.sim.world(), recent))
     }
 
     /// Every server's key-value contents.
     #[wasm_bindgen(js_name = kvState)]
-    pub fn kv_state(&self) -> Result<JsValue, JsError> {
+    pub fn kv_state(&self) -> Result<JsValue, JsValue> {
         to_js(&details::kv(self.sim.world()))
     }
 
     /// Feed events with an id above `after` (at most `limit`, the newest), with the epoch:
     /// when it differs from the page's, the page reloads the feed with `after = 0`.
     #[wasm_bindgen(js_name = feedSince, unchecked_return_type = "FeedPage")]
-    pub fn feed_since(&self, after: f64, limit: f64) -> Result<JsValue, JsError> {
+    pub fn feed_since(&self, after: f64, limit: f64) -> Result<JsValue, JsValue> {
         let after = options::message_id(after).map_err(js)?;
         let limit = options::count(limit, observer::FEED_CAPACITY as u64).map_err(js)? as usize;
         let feed = &self.observer.feed;
@@ -843,23 +867,23 @@ impl Simulation {
 
     /// Term bands and marks (elections, leaders, crashes, restarts, violations, commands).
     #[wasm_bindgen(unchecked_return_type = "Timeline")]
-    pub fn timeline(&self) -> Result<JsValue, JsError> {
+    pub fn timeline(&self) -> Result<JsValue, JsValue> {
         to_js(&self.observer.timeline)
     }
 
     /// Safety violations seen so far (property, step and time, servers, detail).
-    pub fn violations(&self) -> Result<JsValue, JsError> {
+    pub fn violations(&self) -> Result<JsValue, JsValue> {
         to_js(self.sim.world().violations())
     }
 
     /// Running totals (messages by kind, drops by reason, elections, crashes, …).
-    pub fn counters(&self) -> Result<JsValue, JsError> {
+    pub fn counters(&self) -> Result<JsValue, JsValue> {
         to_js(self.sim.world().counters())
     }
 
     /// Everything scheduled, soonest first (at most `limit`), for adversary mode.
     #[wasm_bindgen(js_name = pendingEvents)]
-    pub fn pending_events(&self, limit: f64) -> Result<JsValue, JsError> {
+    pub fn pending_events(&self, limit: f64) -> Result<JsValue, JsValue> {
         let limit = options::count(limit, 10_000).map_err(js)? as usize;
         let mut all = self.sim.world().pending_events();
         all.truncate(limit);
@@ -867,19 +891,19 @@ impl Simulation {
     }
 
     /// The client history (operations in call order).
-    pub fn history(&self) -> Result<JsValue, JsError> {
+    pub fn history(&self) -> Result<JsValue, JsValue> {
         to_js(self.sim.world().history())
     }
 
     /// Checks the client history for linearizability (a search: call it on demand).
     #[wasm_bindgen(js_name = checkLinearizability)]
-    pub fn check_linearizability(&self) -> Result<JsValue, JsError> {
+    pub fn check_linearizability(&self) -> Result<JsValue, JsValue> {
         to_js(&self.sim.world().check_linearizability())
     }
 
     /// The last `limit` trace lines.
     #[wasm_bindgen(js_name = traceTail)]
-    pub fn trace_tail(&self, limit: f64) -> Result<Vec<String>, JsError> {
+    pub fn trace_tail(&self, limit: f64) -> Result<Vec<String>, JsValue> {
         let limit = options::count(limit, 100_000).map_err(js)? as usize;
         let lines: Vec<&str> = self.sim.world().trace().lines().collect();
         Ok(lines[lines.len().saturating_sub(limit)..]
@@ -896,7 +920,7 @@ impl Simulation {
 
     /// Every accepted command with its step and time.
     #[wasm_bindgen(js_name = commandLog)]
-    pub fn command_log(&self) -> Result<JsValue, JsError> {
+    pub fn command_log(&self) -> Result<JsValue, JsValue> {
         to_js(self.sim.command_log())
     }
 }

@@ -4,7 +4,7 @@
 
 use raftlab::wasm::frame::{GLOBAL_LEN, MESSAGE_STRIDE, NODE_STRIDE};
 use raftlab::wasm::{ring_layout, Simulation};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -239,7 +239,7 @@ impl Fuzz for FuzzRng {
 
 /// A refused call must be a JavaScript `Error` with a message, never a panic (a panic in wasm
 /// aborts the module, which fails the test run).
-fn fuzz_check(r: Result<(), wasm_bindgen::JsError>) {
+fn fuzz_check(r: Result<(), JsValue>) {
     if let Err(e) = r {
         let v: JsValue = e.into();
         let msg = js_sys::Error::from(v).message();
@@ -485,4 +485,56 @@ fn a_bug_hunt_finds_the_figure8_bug_and_the_replay_stops_at_the_violation() {
     assert!(raftlab::wasm::search_seed("1", "no_such_bug", 5.0, 1000.0).is_err());
     assert!(raftlab::wasm::search_seed("1", "skip_figure8_rule", 2.0, 1000.0).is_err());
     assert!(raftlab::wasm::search_seed("1", "skip_figure8_rule", 5.0, 0.0).is_err());
+}
+
+/// A property of a thrown error.
+fn prop(v: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(v, &JsValue::from_str(name)).expect("readable")
+}
+
+#[wasm_bindgen_test]
+fn a_refused_call_throws_an_error_with_code_params_and_english_message() {
+    let mut s = sim(3, 7);
+    let err = s.restart(1.0).expect_err("S1 is running");
+    assert!(err.is_instance_of::<js_sys::Error>(), "{err:?}");
+    assert_eq!(
+        prop(&err, "message").as_string().as_deref(),
+        Some("server S1 is not crashed")
+    );
+    assert_eq!(
+        prop(&err, "code").as_string().as_deref(),
+        Some("serverNotCrashed")
+    );
+    assert_eq!(prop(&prop(&err, "params"), "server").as_f64(), Some(1.0));
+    // An argument error names the refused value as the English text writes it.
+    let err = s.crash(f64::NAN).expect_err("NaN is no server id");
+    assert_eq!(
+        prop(&err, "code").as_string().as_deref(),
+        Some("arg.serverId")
+    );
+    assert_eq!(
+        prop(&prop(&err, "params"), "got").as_string().as_deref(),
+        Some("NaN")
+    );
+    // A raft refusal nested in a simulator error has its own code.
+    s.advance(3_000.0).unwrap();
+    let err = s
+        .snapshot(1.0)
+        .and_then(|()| s.snapshot(1.0))
+        .expect_err("nothing new to compact");
+    assert_eq!(
+        prop(&err, "code").as_string().as_deref(),
+        Some("compact.alreadyCompacted")
+    );
+    // A document error carries where it went wrong.
+    let err = Simulation::new(opts(serde_json::json!({ "sever": 3 })))
+        .err()
+        .expect("typo");
+    assert_eq!(
+        prop(&err, "code").as_string().as_deref(),
+        Some("document.options")
+    );
+    assert!(prop(&prop(&err, "params"), "detail")
+        .as_string()
+        .is_some_and(|d| d.contains("sever")));
 }

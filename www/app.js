@@ -6,6 +6,7 @@ import * as raftlab from './pkg/raftlab.js';
 import { el, fill } from './dom.js';
 import { language, setLanguage, t, translateDocument } from './i18n/index.js';
 import { describeEvent, isAnnounced } from './i18n/describe.js';
+import { describeError } from './i18n/errors.js';
 import { fitRing, nodeRadiusFor, unitRing } from './layout/ring.js';
 import { flightFraction, messagePosition } from './layout/messages.js';
 import { cellAt, panelHeight, visibleCells, windowStart } from './layout/logs.js';
@@ -103,8 +104,9 @@ function createApp(root, options, reducedMotion) {
   const guard = (fn) => {
     try { fn(); notice.hidden = true; return true; } catch (err) { showError(err); return false; }
   };
+  /** A refused call's error, worded in the active language (see describeError). */
   function showError(err) {
-    showNotice(() => t('error.command', { message: err?.message ?? String(err) }));
+    showNotice(() => t('error.command', { message: describeError(err) }));
   }
 
   // ---- the loop ----
@@ -546,7 +548,7 @@ function createApp(root, options, reducedMotion) {
         else renderEntry(body, insp.server, list[0]);
       }
     } catch (err) {
-      fill(body, el('p', { class: 'hint' }, String(err?.message ?? err)));
+      fill(body, el('p', { class: 'hint' }, describeError(err)));
     }
   }
 

@@ -3,6 +3,7 @@
 //!
 //! A checker only reads what it checks; it never changes the world.
 
+pub mod facts;
 pub mod history;
 pub mod linearizability;
 pub mod safety;

@@ -23,6 +23,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::facts::ViolationFacts;
 use crate::kv::{ApplyOutcome, OutcomeKind};
 use crate::raft::{Entry, EntryPayload, Node, NodeId, Ready, Role};
 
@@ -94,9 +95,31 @@ pub struct Violation {
     pub index: Option<u64>,
     /// The term concerned, if any.
     pub term: Option<u64>,
-    /// A plain-English explanation for logs and the CLI (the UI builds its own from the
-    /// structured fields).
+    /// What broke, as numbers (the page words these in the user's language).
+    pub facts: ViolationFacts,
+    /// A plain-English explanation for logs and the CLI: `facts` in words.
     pub detail: String,
+}
+
+impl Violation {
+    /// A violation of the property `facts` break, its `detail` worded from `facts`.
+    pub fn new(
+        at: EventRef,
+        servers: Vec<NodeId>,
+        index: Option<u64>,
+        term: Option<u64>,
+        facts: ViolationFacts,
+    ) -> Self {
+        Violation {
+            property: facts.property(),
+            at,
+            servers,
+            index,
+            term,
+            facts,
+            detail: facts.to_string(),
+        }
+    }
 }
 
 impl fmt::Display for Violation {
@@ -211,18 +234,19 @@ impl SafetyChecker {
             return;
         };
         match self.executed.get(&(client, serial)) {
-            Some(&first) if first != outcome.index => self.report(Violation {
-                property: Property::ExactlyOnce,
+            Some(&first) if first != outcome.index => self.report(Violation::new(
                 at,
-                servers: vec![server],
-                index: Some(outcome.index),
-                term: None,
-                detail: format!(
-                    "S{server} executed client {client}'s command #{serial} again at index {} \
-                     (it already took effect at index {first}) instead of answering from the session",
-                    outcome.index
-                ),
-            }),
+                vec![server],
+                Some(outcome.index),
+                None,
+                ViolationFacts::ExecutedTwice {
+                    server,
+                    session: client,
+                    serial,
+                    index: outcome.index,
+                    first_index: first,
+                },
+            )),
             Some(_) => {}
             None => {
                 self.executed.insert((client, serial), outcome.index);
@@ -258,14 +282,17 @@ impl SafetyChecker {
         let (id, term) = (node.id(), node.current_term());
         let before = self.track(id).term;
         if term < before {
-            self.report(Violation {
-                property: Property::TermMonotonic,
+            self.report(Violation::new(
                 at,
-                servers: vec![id],
-                index: None,
-                term: Some(term),
-                detail: format!("S{id}'s term went back from {before} to {term}"),
-            });
+                vec![id],
+                None,
+                Some(term),
+                ViolationFacts::TermWentBack {
+                    server: id,
+                    before,
+                    after: term,
+                },
+            ));
         }
         let track = self.track(id);
         track.term = track.term.max(term);
@@ -274,14 +301,17 @@ impl SafetyChecker {
     fn check_election(&mut self, at: EventRef, node: &Node) {
         let (id, term) = (node.id(), node.current_term());
         match self.leaders.get(&term) {
-            Some(&other) if other != id => self.report(Violation {
-                property: Property::ElectionSafety,
+            Some(&other) if other != id => self.report(Violation::new(
                 at,
-                servers: vec![other, id],
-                index: None,
-                term: Some(term),
-                detail: format!("S{other} and S{id} were both leader in term {term}"),
-            }),
+                vec![other, id],
+                None,
+                Some(term),
+                ViolationFacts::TwoLeaders {
+                    first: other,
+                    second: id,
+                    term,
+                },
+            )),
             Some(_) => {}
             None => {
                 self.leaders.insert(term, id);
@@ -310,23 +340,26 @@ impl SafetyChecker {
             return;
         }
         if let Some(index) = rewrote {
-            self.report(Violation {
-                property: Property::LeaderAppendOnly,
+            self.report(Violation::new(
                 at,
-                servers: vec![id],
-                index: Some(index),
-                term: Some(term),
-                detail: format!("leader S{id} of term {term} rewrote its log from index {index} (its last index was {last})"),
-            });
+                vec![id],
+                Some(index),
+                Some(term),
+                ViolationFacts::LeaderRewrote {
+                    leader: id,
+                    term,
+                    index,
+                    last,
+                },
+            ));
         } else if replaced_by_snapshot {
-            self.report(Violation {
-                property: Property::LeaderAppendOnly,
+            self.report(Violation::new(
                 at,
-                servers: vec![id],
-                index: None,
-                term: Some(term),
-                detail: format!("leader S{id} of term {term} replaced its log with a snapshot"),
-            });
+                vec![id],
+                None,
+                Some(term),
+                ViolationFacts::LeaderSnapshotted { leader: id, term },
+            ));
         }
     }
 
@@ -343,24 +376,27 @@ impl SafetyChecker {
             let seen = (digest(e), prev_term);
             match self.stored.get(&(e.index, e.term)) {
                 Some(&first) if first != seen => {
-                    let what = if first.0 != seen.0 {
-                        "different payloads"
+                    let (server, index, term) = (node.id(), e.index, e.term);
+                    let facts = if first.0 != seen.0 {
+                        ViolationFacts::DifferentPayload {
+                            server,
+                            index,
+                            term,
+                        }
                     } else {
-                        "different preceding entries"
+                        ViolationFacts::DifferentPredecessor {
+                            server,
+                            index,
+                            term,
+                        }
                     };
-                    self.report(Violation {
-                        property: Property::LogMatching,
+                    self.report(Violation::new(
                         at,
-                        servers: vec![node.id()],
-                        index: Some(e.index),
-                        term: Some(e.term),
-                        detail: format!(
-                            "S{} stored an entry at index {} term {} with {what} than another log's entry with the same index and term",
-                            node.id(),
-                            e.index,
-                            e.term
-                        ),
-                    });
+                        vec![server],
+                        Some(index),
+                        Some(term),
+                        facts,
+                    ));
                 }
                 Some(_) => {}
                 None => {
@@ -386,21 +422,28 @@ impl SafetyChecker {
                 digest: digest(entry),
             };
             match self.committed.get(&index) {
-                Some(c) if c.entry != seen => self.report(Violation {
-                    property: Property::CommittedImmutable,
+                Some(c) if c.entry != seen => self.report(Violation::new(
                     at,
-                    servers: vec![id],
-                    index: Some(index),
-                    term: Some(entry.term),
-                    detail: format!(
-                        "S{id} treats index {index} as committed with an entry of term {} but a different entry (term {}) was committed there before",
-                        entry.term, c.entry.term
-                    ),
-                }),
+                    vec![id],
+                    Some(index),
+                    Some(entry.term),
+                    ViolationFacts::CommittedChanged {
+                        server: id,
+                        index,
+                        term: entry.term,
+                        before_term: c.entry.term,
+                    },
+                )),
                 Some(_) => {}
                 None => {
                     let commit_term = node.current_term();
-                    self.committed.insert(index, Committed { entry: seen, commit_term });
+                    self.committed.insert(
+                        index,
+                        Committed {
+                            entry: seen,
+                            commit_term,
+                        },
+                    );
                 }
             }
         }
@@ -416,17 +459,17 @@ impl SafetyChecker {
         for e in &ready.committed_entries {
             let expected = self.track(id).last_applied + 1;
             if e.index != expected {
-                self.report(Violation {
-                    property: Property::ApplyOrder,
+                self.report(Violation::new(
                     at,
-                    servers: vec![id],
-                    index: Some(e.index),
-                    term: Some(e.term),
-                    detail: format!(
-                        "S{id} applied index {} when index {expected} was next",
-                        e.index
-                    ),
-                });
+                    vec![id],
+                    Some(e.index),
+                    Some(e.term),
+                    ViolationFacts::ApplyOutOfOrder {
+                        server: id,
+                        index: e.index,
+                        expected,
+                    },
+                ));
             }
             self.track(id).last_applied = e.index;
             self.check_state_machine(at, id, e);
@@ -442,17 +485,18 @@ impl SafetyChecker {
             digest: digest(e),
         };
         match self.applied.get(&e.index) {
-            Some(first) if *first != seen => self.report(Violation {
-                property: Property::StateMachineSafety,
+            Some(first) if *first != seen => self.report(Violation::new(
                 at,
-                servers: vec![id],
-                index: Some(e.index),
-                term: Some(e.term),
-                detail: format!(
-                    "S{id} applied an entry of term {} at index {} where another server applied an entry of term {}",
-                    e.term, e.index, first.term
-                ),
-            }),
+                vec![id],
+                Some(e.index),
+                Some(e.term),
+                ViolationFacts::AppliedDifferent {
+                    server: id,
+                    index: e.index,
+                    term: e.term,
+                    other_term: first.term,
+                },
+            )),
             Some(_) => {}
             None => {
                 self.applied.insert(e.index, seen);
@@ -486,16 +530,19 @@ impl SafetyChecker {
         let checked = self.committed.keys().next_back().copied().unwrap_or(0);
         self.track(id).completeness_checked = checked.max(start);
         if let Some((index, entry_term, commit_term)) = missing {
-            self.report(Violation {
-                property: Property::LeaderCompleteness,
+            self.report(Violation::new(
                 at,
-                servers: vec![id],
-                index: Some(index),
-                term: Some(term),
-                detail: format!(
-                    "leader S{id} of term {term} lacks the entry at index {index} (term {entry_term}) that was committed in term {commit_term}"
-                ),
-            });
+                vec![id],
+                Some(index),
+                Some(term),
+                ViolationFacts::LeaderIncomplete {
+                    leader: id,
+                    term,
+                    index,
+                    entry_term,
+                    commit_term,
+                },
+            ));
         }
     }
 }

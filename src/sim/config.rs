@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{invalid, SimError};
+use super::error::{invalid, Invalid, SimError};
 use super::rng::PPM;
 use crate::kv::KvConfig;
 use crate::raft::{Config, MAX_SERVERS};
@@ -53,7 +53,7 @@ impl LinkConfig {
     /// Checks the ranges.
     pub fn validate(&self) -> Result<(), SimError> {
         if self.latency_ms_min > self.latency_ms_max {
-            return Err(invalid("latency_ms_min", "must not exceed latency_ms_max"));
+            return Err(invalid("latency_ms_min", exceeds("latency_ms_max")));
         }
         check_delay("latency_ms_max", self.latency_ms_max)?;
         check_delay("reorder_delay_ms_max", self.reorder_delay_ms_max)?;
@@ -147,22 +147,36 @@ impl WorkloadConfig {
     /// Checks the ranges.
     pub fn validate(&self) -> Result<(), SimError> {
         if self.clients > 64 {
-            return Err(invalid("clients", "at most 64"));
+            return Err(invalid(
+                "clients",
+                Invalid::OutOfRange {
+                    min: 0,
+                    max: 64,
+                    got: u64::from(self.clients),
+                },
+            ));
         }
         if self.think_ms_min > self.think_ms_max {
-            return Err(invalid("think_ms_min", "must not exceed think_ms_max"));
+            return Err(invalid("think_ms_min", exceeds("think_ms_max")));
         }
         if self.latency_ms_min > self.latency_ms_max {
-            return Err(invalid("latency_ms_min", "must not exceed latency_ms_max"));
+            return Err(invalid("latency_ms_min", exceeds("latency_ms_max")));
         }
         if self.keys == 0 || self.keys > 1000 {
-            return Err(invalid("keys", "must be 1..=1000"));
+            return Err(invalid(
+                "keys",
+                Invalid::OutOfRange {
+                    min: 1,
+                    max: 1000,
+                    got: u64::from(self.keys),
+                },
+            ));
         }
         if self.request_timeout_ms == 0 {
-            return Err(invalid("request_timeout_ms", "must be greater than zero"));
+            return Err(invalid("request_timeout_ms", Invalid::Zero));
         }
         if self.max_attempts == 0 {
-            return Err(invalid("max_attempts", "must be at least 1"));
+            return Err(invalid("max_attempts", Invalid::Zero));
         }
         for (name, v) in [
             ("think_ms_max", self.think_ms_max),
@@ -292,7 +306,11 @@ impl SimConfig {
         if self.servers == 0 || self.servers > MAX_SERVERS {
             return Err(invalid(
                 "servers",
-                format!("must be 1..={MAX_SERVERS}, got {}", self.servers),
+                Invalid::OutOfRange {
+                    min: 1,
+                    max: u64::from(MAX_SERVERS),
+                    got: u64::from(self.servers),
+                },
             ));
         }
         self.raft.validate()?;
@@ -301,20 +319,18 @@ impl SimConfig {
         self.workload.validate()?;
         self.validate_faults()?;
         if self.checkpoint_interval_ms == 0 {
-            return Err(invalid(
-                "checkpoint_interval_ms",
-                "must be greater than zero",
-            ));
+            return Err(invalid("checkpoint_interval_ms", Invalid::Zero));
         }
         // A memory bound: a configuration from a share link or a session file must not be able
         // to ask for unbounded checkpoints (each one a whole world).
         if !(2..=MAX_CHECKPOINTS).contains(&self.max_checkpoints) {
             return Err(invalid(
                 "max_checkpoints",
-                format!(
-                    "must be 2..={MAX_CHECKPOINTS}, got {}",
-                    self.max_checkpoints
-                ),
+                Invalid::OutOfRange {
+                    min: 2,
+                    max: MAX_CHECKPOINTS as u64,
+                    got: self.max_checkpoints as u64,
+                },
             ));
         }
         Ok(())
@@ -325,7 +341,11 @@ impl SimConfig {
         if f.interval_ms_min == 0 || f.interval_ms_min > f.interval_ms_max {
             return Err(invalid(
                 "faults.interval_ms_min",
-                "must be 1..=interval_ms_max",
+                Invalid::OutOfRange {
+                    min: 1,
+                    max: f.interval_ms_max,
+                    got: f.interval_ms_min,
+                },
             ));
         }
         check_delay("faults.interval_ms_max", f.interval_ms_max)
@@ -334,7 +354,7 @@ impl SimConfig {
 
 fn check_ppm(name: &'static str, v: u32) -> Result<(), SimError> {
     if v > PPM {
-        return Err(invalid(name, format!("{v} is above 1000000 (100%)")));
+        return Err(invalid(name, Invalid::AbovePpm { got: v }));
     }
     Ok(())
 }
@@ -343,8 +363,15 @@ fn check_delay(name: &'static str, v: u64) -> Result<(), SimError> {
     if v > MAX_DELAY_MS {
         return Err(invalid(
             name,
-            format!("{v} ms is above the limit of {MAX_DELAY_MS} ms"),
+            Invalid::AboveLimitMs {
+                got: v,
+                max: MAX_DELAY_MS,
+            },
         ));
     }
     Ok(())
+}
+
+fn exceeds(other: &'static str) -> Invalid {
+    Invalid::Exceeds { other }
 }

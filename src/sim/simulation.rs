@@ -21,7 +21,7 @@
 
 use super::action::Action;
 use super::config::SimConfig;
-use super::error::{invalid, SimError};
+use super::error::{invalid, Invalid, SimError};
 use super::world::{Checkpoint, World};
 
 /// About how much memory the checkpoints of one simulation may take (as estimated from their
@@ -120,7 +120,10 @@ impl Simulation {
         if ms > MAX_ADVANCE_MS {
             return Err(invalid(
                 "ms",
-                format!("{ms} is above the limit of {MAX_ADVANCE_MS}"),
+                Invalid::AboveLimitMs {
+                    got: ms,
+                    max: MAX_ADVANCE_MS,
+                },
             ));
         }
         let target = self.world.now_ms + ms;

@@ -2,7 +2,7 @@
 //! random fault generator, which draws commands of its own.
 
 use super::action::Action;
-use super::error::{invalid, SimError};
+use super::error::{invalid, Invalid, SimError};
 use super::network::DropReason;
 use super::queue::Event;
 use super::server::{Server, Status};
@@ -103,7 +103,10 @@ impl World {
             A::Campaign { server } => Ok(self.running(*server)?.clone().campaign()?),
             A::Schedule { at_ms, .. } if *at_ms < self.now_ms => Err(invalid(
                 "at_ms",
-                format!("{at_ms} is in the past (now is {})", self.now_ms),
+                Invalid::InPast {
+                    at_ms: *at_ms,
+                    now_ms: self.now_ms,
+                },
             )),
             A::Schedule { .. } => Ok(()),
             A::DeliverNow { message }
@@ -126,10 +129,7 @@ impl World {
         for &id in groups.iter().flatten() {
             self.known(id)?;
             if seen.contains(&id) {
-                return Err(invalid(
-                    "groups",
-                    format!("S{id} appears in more than one place"),
-                ));
+                return Err(invalid("groups", Invalid::RepeatedServer { server: id }));
             }
             seen.push(id);
         }
@@ -140,7 +140,7 @@ impl World {
         self.known(from)?;
         self.known(to)?;
         if from == to {
-            return Err(invalid("link", format!("S{from} has no link to itself")));
+            return Err(invalid("link", Invalid::SelfLink { server: from }));
         }
         Ok(())
     }
@@ -155,13 +155,10 @@ impl World {
             return Err(SimError::UnknownClient(client));
         }
         if read_index && op.is_write() {
-            return Err(invalid(
-                "read_index",
-                "only a get can be served by ReadIndex",
-            ));
+            return Err(invalid("read_index", Invalid::ReadIndexNeedsGet));
         }
         if op.key().is_empty() {
-            return Err(invalid("key", "must not be empty"));
+            return Err(invalid("key", Invalid::Empty));
         }
         // The scenario format's bounds, enforced here too so that no caller (the page's
         // `applyAction` included) puts megabytes into a log that every server and every
@@ -169,7 +166,9 @@ impl World {
         if op.key().chars().count() > MAX_KEY_CHARS {
             return Err(invalid(
                 "key",
-                format!("longer than {MAX_KEY_CHARS} characters"),
+                Invalid::TooLong {
+                    max: MAX_KEY_CHARS as u64,
+                },
             ));
         }
         let texts = match op {
@@ -180,7 +179,9 @@ impl World {
         if texts.iter().any(|t| t.chars().count() > MAX_VALUE_CHARS) {
             return Err(invalid(
                 "value",
-                format!("longer than {MAX_VALUE_CHARS} characters"),
+                Invalid::TooLong {
+                    max: MAX_VALUE_CHARS as u64,
+                },
             ));
         }
         Ok(())
@@ -190,7 +191,11 @@ impl World {
         if id == 0 || id > MAX_SERVERS {
             return Err(invalid(
                 "server",
-                format!("ids are 1..={MAX_SERVERS}, got {id}"),
+                Invalid::OutOfRange {
+                    min: 1,
+                    max: u64::from(MAX_SERVERS),
+                    got: u64::from(id),
+                },
             ));
         }
         if self.servers.contains_key(&id) {
@@ -205,10 +210,7 @@ impl World {
         let node = self.running(id)?;
         let applied = node.last_applied();
         if self.servers[&id].kv.last_applied() != applied {
-            return Err(invalid(
-                "server",
-                format!("S{id}'s state machine lags its log (a deliberate bug is on)"),
-            ));
+            return Err(invalid("server", Invalid::StateMachineLags { server: id }));
         }
         node.clone().compact(applied, Default::default())?;
         Ok(())
@@ -218,10 +220,7 @@ impl World {
         let node = self.running(id)?;
         if node.role() == Role::Leader {
             // The core has no input for "heartbeat now" short of moving its clock.
-            return Err(invalid(
-                "server",
-                format!("S{id} leads; only an election timer can be fired early"),
-            ));
+            return Err(invalid("server", Invalid::LeaderTimer { server: id }));
         }
         node.clone().campaign()?;
         Ok(())

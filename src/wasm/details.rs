@@ -5,8 +5,12 @@ use serde::Serialize;
 
 use super::frame::{entry_flags, retained_log, server_term};
 use crate::check::linearizability::HistoryOp;
-use crate::kv::SessionView;
-use crate::raft::{CommitStatus, Configuration, MessageBody, NodeId, ProgressState, Role};
+use crate::kv::{Command, Operation, SessionView};
+use crate::raft::{
+    CommitStatus, Configuration, Entry, EntryPayload, MembershipChange, MessageBody, NodeId,
+    ProgressState, Role,
+};
+use crate::sim::envelope;
 use crate::sim::view::entry_view;
 use crate::sim::{ClientView, InFlight, Status, World};
 
@@ -23,8 +27,10 @@ pub struct EntryDetail {
     pub term: u64,
     /// `noop`, `config`, `command` or `session`.
     pub kind: &'static str,
-    /// A short label, e.g. `s3#5 put k1=a`.
+    /// A short label, e.g. `s3#5 put k1=a` (English; the page words `payload`).
     pub label: String,
+    /// What the entry carries, for the page to word in the user's language.
+    pub payload: EntryPayloadView,
     /// Same client serial as an earlier entry: answered from the session, not applied again.
     pub duplicate: bool,
     /// Committed as far as this server knows.
@@ -176,6 +182,7 @@ pub fn log_window(w: &World, id: NodeId, from: u64, count: u64) -> Option<Vec<En
                 term: e.term,
                 kind: entry_kind(f),
                 label: entry_view(e).summary,
+                payload: payload_view(e),
                 duplicate: f & super::frame::cell::DUPLICATE != 0,
                 committed,
                 commit_status,
@@ -183,6 +190,89 @@ pub fn log_window(w: &World, id: NodeId, from: u64, count: u64) -> Option<Vec<En
         })
         .collect();
     Some(out)
+}
+
+/// What an entry carries, decoded.
+#[derive(Debug, Clone, Serialize)]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum EntryPayloadView {
+    /// A new leader's empty entry.
+    Noop,
+    /// A membership change.
+    Config {
+        /// The change.
+        change: MembershipChange,
+    },
+    /// A client opens a session (its id is this entry's index).
+    Register,
+    /// A session is kept alive.
+    KeepAlive {
+        /// The session.
+        session: u64,
+    },
+    /// A client's operation.
+    Request {
+        /// The session.
+        session: u64,
+        /// The request's serial number in the session.
+        serial: u64,
+        /// The operation.
+        op: Operation,
+    },
+    /// Bytes that are not a command.
+    Bytes {
+        /// How many.
+        len: u64,
+    },
+}
+
+/// An entry a message carries: index, term, English label and payload (the page words it).
+#[derive(Debug, Clone, Serialize)]
+struct Carried {
+    index: u64,
+    term: u64,
+    label: String,
+    payload: EntryPayloadView,
+}
+
+fn carried(e: &Entry) -> Carried {
+    Carried {
+        index: e.index,
+        term: e.term,
+        label: entry_view(e).summary,
+        payload: payload_view(e),
+    }
+}
+
+fn payload_view(e: &Entry) -> EntryPayloadView {
+    let bytes = match &e.payload {
+        EntryPayload::Noop => return EntryPayloadView::Noop,
+        EntryPayload::Config(c) => return EntryPayloadView::Config { change: c.change },
+        EntryPayload::Command(bytes) => bytes,
+    };
+    match envelope::unwrap(bytes).map(|(_, b)| Command::decode(b)) {
+        Some(Ok(Command::RegisterClient)) => EntryPayloadView::Register,
+        Some(Ok(Command::KeepAlive { client_id, .. })) => {
+            EntryPayloadView::KeepAlive { session: client_id }
+        }
+        Some(Ok(Command::Request {
+            client_id,
+            serial,
+            op,
+            ..
+        })) => EntryPayloadView::Request {
+            session: client_id,
+            serial,
+            op,
+        },
+        _ => EntryPayloadView::Bytes {
+            len: bytes.len() as u64,
+        },
+    }
 }
 
 fn entry_kind(flags: u32) -> &'static str {
@@ -277,12 +367,7 @@ fn message_fields(body: &MessageBody) -> Vec<(&'static str, serde_json::Value)> 
             ("prevLogTerm", json(prev_log_term)),
             (
                 "entries",
-                json(
-                    entries
-                        .iter()
-                        .map(|e| format!("{}/t{} {}", e.index, e.term, entry_view(e).summary))
-                        .collect::<Vec<_>>(),
-                ),
+                json(entries.iter().map(carried).collect::<Vec<_>>()),
             ),
             ("leaderCommit", json(leader_commit)),
             ("readSeq", json(read_seq)),
@@ -377,4 +462,69 @@ pub fn kv(w: &World) -> Vec<KvDetail> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{SimConfig, Simulation};
+
+    #[test]
+    fn entries_carry_their_decoded_payload_for_the_page() {
+        let mut c = SimConfig::new(3, 5);
+        c.workload.enabled = true;
+        c.workload.clients = 1;
+        let mut sim = Simulation::new(c).expect("valid");
+        sim.advance(5_000).expect("in range");
+        let w = sim.world();
+        let leader = w
+            .servers()
+            .find(|s| s.node().is_some_and(|n| n.role() == Role::Leader))
+            .expect("a leader after 5 s")
+            .id;
+        let log = log_window(w, leader, 1, 200).expect("known server");
+        let json = serde_json::to_value(&log).expect("serializable");
+        let types: Vec<&str> = json
+            .as_array()
+            .expect("a list")
+            .iter()
+            .filter_map(|e| e["payload"]["type"].as_str())
+            .collect();
+        assert_eq!(types.len(), log.len(), "every entry has a payload");
+        assert!(types.contains(&"noop"), "{types:?}");
+        assert!(types.contains(&"register"), "{types:?}");
+        let request = json
+            .as_array()
+            .and_then(|l| l.iter().find(|e| e["payload"]["type"] == "request"))
+            .expect("the workload's requests are in the log");
+        assert!(request["payload"]["op"]["kind"].is_string(), "{request}");
+        assert!(request["payload"]["serial"]
+            .as_u64()
+            .is_some_and(|s| s >= 1));
+    }
+
+    #[test]
+    fn entries_in_flight_carry_their_payload_too() {
+        let mut c = SimConfig::new(3, 5);
+        c.workload.enabled = true;
+        c.workload.clients = 1;
+        let mut sim = Simulation::new(c).expect("valid");
+        for _ in 0..2_000 {
+            sim.advance(1).expect("in range");
+            let carried: Vec<serde_json::Value> = sim
+                .world()
+                .in_flight()
+                .flat_map(|m| message(m).fields)
+                .filter(|(name, _)| *name == "entries")
+                .filter_map(|(_, v)| v.as_array().cloned())
+                .flatten()
+                .collect();
+            if let Some(e) = carried.first() {
+                assert!(e["payload"]["type"].is_string(), "{e}");
+                assert!(e["index"].as_u64().is_some_and(|i| i >= 1), "{e}");
+                return;
+            }
+        }
+        panic!("no AppendEntries carried an entry in 2 s");
+    }
 }

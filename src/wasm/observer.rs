@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, VecDeque};
 use serde::Serialize;
 
 use super::frame::server_term;
-use crate::check::safety::Property;
+use crate::check::safety::{Property, ViolationFacts};
 use crate::kv::{Operation, Response};
 use crate::raft::{AppendRejectReason, MessageBody, NodeId, Role, VoteRejectReason};
 use crate::sim::{Action, Status, World};
@@ -136,7 +136,9 @@ pub enum What {
     Violation {
         property: Property,
         name: &'static str,
+        /// English, for embedders' events; the page words `facts`.
         detail: String,
+        facts: ViolationFacts,
     },
     /// The user (or a scenario) did something.
     Command { action: Action },
@@ -580,6 +582,7 @@ impl Observer {
                 property: v.property,
                 name: v.property.name(),
                 detail: v.detail.clone(),
+                facts: v.facts,
             };
             self.push(w, what);
             if fresh {

@@ -1,13 +1,73 @@
 //! What the page may ask for when it builds a cluster, and the checks on every number that
-//! crosses the boundary. Pure Rust (no `JsError`), so it is unit-tested natively.
+//! crosses the boundary. Pure Rust (no JavaScript values), so it is unit-tested natively.
 
 use serde::Deserialize;
+use thiserror::Error;
 
 use crate::raft::{NodeId, MAX_SERVERS};
-use crate::sim::{LinkConfig, SimConfig, MAX_ADVANCE_MS};
+use crate::sim::{LinkConfig, SimConfig, SimError, MAX_ADVANCE_MS};
 
 /// The largest integer a JavaScript number holds exactly (2^53 - 1).
 pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// A refused argument or option. The English text names the value; the page words each
+/// variant from its fields (`src/wasm/errors.rs`). Refused numbers are kept as given (NaN,
+/// infinities and fractions included).
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ArgError {
+    /// A cluster size outside 1..=25.
+    #[error("a cluster has 1 to {MAX_SERVERS} servers, not {0}")]
+    ClusterSize(u32),
+    /// A percentage outside 0..=100.
+    #[error("{name} must be a percentage from 0 to 100, not {got}")]
+    Percent {
+        /// The option's name (`lossPercent`, …).
+        name: &'static str,
+        /// The value given.
+        got: f64,
+    },
+    /// A seed given as a number that is not a whole number in 0..=2^53-1.
+    #[error("a seed is a whole number from 0 to {MAX_SAFE_INTEGER}, not {0}")]
+    SeedNumber(f64),
+    /// A seed given as text that is not a decimal `u64`.
+    #[error("a seed is a whole number from 0 to {max}, not {0:?}", max = u64::MAX)]
+    SeedText(String),
+    /// No seed could be drawn.
+    #[error("{0}")]
+    SeedSource(String),
+    /// A server id outside 1..=25.
+    #[error("a server id is a whole number from 1 to {MAX_SERVERS}, not {0}")]
+    ServerId(f64),
+    /// A client id outside 1..=64.
+    #[error("a client id is a whole number from 1 to 64, not {0}")]
+    ClientId(f64),
+    /// A message id that is not a whole number.
+    #[error("a message id is a whole number, not {0}")]
+    MessageId(f64),
+    /// A step that is not a whole number.
+    #[error("a step is a whole number from 0, not {0}")]
+    Step(f64),
+    /// A duration outside 0..=one day.
+    #[error("a duration is 0 to {MAX_ADVANCE_MS} ms, not {0}")]
+    Duration(f64),
+    /// A time that is negative or not finite.
+    #[error("a time is a number of milliseconds from 0, not {0}")]
+    Time(f64),
+    /// A count outside 1..=`max`.
+    #[error("a count is a whole number from 1 to {max}, not {got}")]
+    Count {
+        /// The value given.
+        got: f64,
+        /// The largest allowed.
+        max: u64,
+    },
+    /// A key or value that is empty, too long or has control characters.
+    #[error("{0} must be 1 to 64 printable characters")]
+    Text(&'static str),
+    /// The options make a world that cannot run.
+    #[error("{0}")]
+    Config(#[from] SimError),
+}
 
 /// Options of `new Simulation(options)`. Every field is optional; unknown fields are errors, so
 /// a typo (`{ sever: 5 }`) is reported instead of silently ignored.
@@ -96,10 +156,10 @@ pub struct BugOptions {
 pub fn build_config(
     opts: &Options,
     drawn_seed: impl FnOnce() -> Result<u64, String>,
-) -> Result<SimConfig, String> {
+) -> Result<SimConfig, ArgError> {
     let seed = match &opts.seed {
         Some(s) => parse_seed(s)?,
-        None => drawn_seed()?,
+        None => drawn_seed().map_err(ArgError::SeedSource)?,
     };
     let mut c = SimConfig {
         seed,
@@ -107,7 +167,7 @@ pub fn build_config(
     };
     if let Some(n) = opts.servers {
         if n == 0 || n > MAX_SERVERS {
-            return Err(format!("a cluster has 1 to {MAX_SERVERS} servers, not {n}"));
+            return Err(ArgError::ClusterSize(n));
         }
         c.servers = n;
     }
@@ -140,7 +200,7 @@ pub fn build_config(
     set(&mut c.faults.enabled, opts.faults);
     set(&mut c.auto_compact_entries, opts.auto_compact_entries);
     set(&mut c.check_safety, opts.check_safety);
-    c.validate().map_err(|e| e.to_string())?;
+    c.validate()?;
     Ok(c)
 }
 
@@ -151,7 +211,7 @@ fn set<T>(slot: &mut T, value: Option<T>) {
 }
 
 /// Applies page-level network options on top of `base`.
-pub fn link_config(base: LinkConfig, n: &NetworkOptions) -> Result<LinkConfig, String> {
+pub fn link_config(base: LinkConfig, n: &NetworkOptions) -> Result<LinkConfig, ArgError> {
     let mut l = base;
     set(&mut l.latency_ms_min, n.latency_ms_min);
     set(&mut l.latency_ms_max, n.latency_ms_max);
@@ -165,29 +225,28 @@ pub fn link_config(base: LinkConfig, n: &NetworkOptions) -> Result<LinkConfig, S
     if let Some(p) = n.reorder_percent {
         l.reorder_ppm = percent_to_ppm("reorderPercent", p)?;
     }
-    l.validate().map_err(|e| e.to_string())?;
+    l.validate()?;
     Ok(l)
 }
 
 /// 0..=100 % as parts per million.
-pub fn percent_to_ppm(name: &str, p: f64) -> Result<u32, String> {
+pub fn percent_to_ppm(name: &'static str, p: f64) -> Result<u32, ArgError> {
     if !(0.0..=100.0).contains(&p) {
-        return Err(format!(
-            "{name} must be a percentage from 0 to 100, not {p}"
-        ));
+        return Err(ArgError::Percent { name, got: p });
     }
     Ok((p * 10_000.0).round() as u32)
 }
 
 /// A seed from JavaScript: a whole number in 0..=2^53-1, or a decimal string of any u64.
-pub fn parse_seed(s: &SeedInput) -> Result<u64, String> {
+pub fn parse_seed(s: &SeedInput) -> Result<u64, ArgError> {
     match s {
-        SeedInput::Number(n) => whole_number(*n, MAX_SAFE_INTEGER)
-            .map_err(|_| format!("a seed is a whole number from 0 to {MAX_SAFE_INTEGER}, not {n}")),
+        SeedInput::Number(n) => {
+            whole_number(*n, MAX_SAFE_INTEGER).map_err(|_| ArgError::SeedNumber(*n))
+        }
         SeedInput::Text(t) => t
             .trim()
             .parse::<u64>()
-            .map_err(|_| format!("a seed is a whole number from 0 to {}, not {t:?}", u64::MAX)),
+            .map_err(|_| ArgError::SeedText(t.clone())),
     }
 }
 
@@ -201,74 +260,64 @@ fn whole_number(v: f64, max: f64) -> Result<u64, ()> {
 }
 
 /// A server id from JavaScript: a whole number 1..=25.
-pub fn server_id(v: f64) -> Result<NodeId, String> {
+pub fn server_id(v: f64) -> Result<NodeId, ArgError> {
     match whole_number(v, f64::from(MAX_SERVERS)) {
         Ok(id) if id >= 1 => Ok(id as NodeId),
-        _ => Err(format!(
-            "a server id is a whole number from 1 to {MAX_SERVERS}, not {v}"
-        )),
+        _ => Err(ArgError::ServerId(v)),
     }
 }
 
 /// A client id from JavaScript: a whole number 1..=64.
-pub fn client_id(v: f64) -> Result<u32, String> {
+pub fn client_id(v: f64) -> Result<u32, ArgError> {
     match whole_number(v, 64.0) {
         Ok(id) if id >= 1 => Ok(id as u32),
-        _ => Err(format!(
-            "a client id is a whole number from 1 to 64, not {v}"
-        )),
+        _ => Err(ArgError::ClientId(v)),
     }
 }
 
 /// A message id from JavaScript.
-pub fn message_id(v: f64) -> Result<u64, String> {
-    whole_number(v, MAX_SAFE_INTEGER)
-        .map_err(|_| format!("a message id is a whole number, not {v}"))
+pub fn message_id(v: f64) -> Result<u64, ArgError> {
+    whole_number(v, MAX_SAFE_INTEGER).map_err(|_| ArgError::MessageId(v))
 }
 
 /// A step count from JavaScript.
-pub fn step_number(v: f64) -> Result<u64, String> {
-    whole_number(v, MAX_SAFE_INTEGER)
-        .map_err(|_| format!("a step is a whole number from 0, not {v}"))
+pub fn step_number(v: f64) -> Result<u64, ArgError> {
+    whole_number(v, MAX_SAFE_INTEGER).map_err(|_| ArgError::Step(v))
 }
 
 /// A duration to advance by: finite, 0..=one day; a fraction is dropped (the world's clock
 /// counts whole milliseconds; the page's loop carries the remainder).
-pub fn duration_ms(v: f64) -> Result<u64, String> {
+pub fn duration_ms(v: f64) -> Result<u64, ArgError> {
     let max = MAX_ADVANCE_MS as f64;
     if v.is_finite() && (0.0..=max).contains(&v) {
         Ok(v.floor() as u64)
     } else {
-        Err(format!("a duration is 0 to {MAX_ADVANCE_MS} ms, not {v}"))
+        Err(ArgError::Duration(v))
     }
 }
 
 /// A point in virtual time: finite and non-negative (fractions dropped).
-pub fn time_ms(v: f64) -> Result<u64, String> {
+pub fn time_ms(v: f64) -> Result<u64, ArgError> {
     if v.is_finite() && (0.0..=MAX_SAFE_INTEGER).contains(&v) {
         Ok(v.floor() as u64)
     } else {
-        Err(format!(
-            "a time is a number of milliseconds from 0, not {v}"
-        ))
+        Err(ArgError::Time(v))
     }
 }
 
 /// A window length for log reads: 1..=`max`.
-pub fn count(v: f64, max: u64) -> Result<u64, String> {
+pub fn count(v: f64, max: u64) -> Result<u64, ArgError> {
     match whole_number(v, max as f64) {
         Ok(n) if n >= 1 => Ok(n),
-        _ => Err(format!(
-            "a count is a whole number from 1 to {max}, not {v}"
-        )),
+        _ => Err(ArgError::Count { got: v, max }),
     }
 }
 
 /// A key or value typed by a user: non-empty, at most 64 characters, no control characters.
-pub fn text(name: &str, s: &str) -> Result<String, String> {
+pub fn text(name: &'static str, s: &str) -> Result<String, ArgError> {
     let s = s.trim();
     if s.is_empty() || s.chars().count() > 64 || s.chars().any(char::is_control) {
-        return Err(format!("{name} must be 1 to 64 printable characters"));
+        return Err(ArgError::Text(name));
     }
     Ok(s.to_string())
 }
@@ -325,6 +374,7 @@ mod tests {
         };
         assert!(build_config(&too_many, || Ok(1))
             .unwrap_err()
+            .to_string()
             .contains("1 to 25 servers, not 99"));
         let slow = Options {
             heartbeat_interval_ms: Some(500),
@@ -332,6 +382,7 @@ mod tests {
         };
         assert!(build_config(&slow, || Ok(1))
             .unwrap_err()
+            .to_string()
             .contains("heartbeat"));
         let lossy = NetworkOptions {
             loss_percent: Some(150.0),

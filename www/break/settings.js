@@ -4,6 +4,7 @@
 // seeds in a Web Worker and loads the first violating run at its violating step.
 import { el } from '../dom.js';
 import { setText, t } from '../i18n/index.js';
+import { errorText } from '../i18n/errors.js';
 import { span } from './text.js';
 
 /** Bug switches: [config path, hunt name]. */
@@ -137,7 +138,7 @@ export function installSettings(handle, protocolPanel, bugsPanel) {
       setText(result, 'break.search.exhausted', { seeds: msg.seeds });
     } else if (msg.type === 'error') {
       state = { status: 'error' };
-      setText(result, 'break.search.error', { message: msg.message });
+      setText(result, 'break.search.error', { message: errorText(msg) });
     }
   }
   handle.searchState = () => ({ ...state });

@@ -21,7 +21,8 @@ function run({ bug, servers, runMs, firstSeed, seeds }) {
       try {
         outcome = raftlab.searchSeed(seed.toString(), bug, servers, runMs);
       } catch (err) {
-        globalThis.postMessage({ type: 'error', message: err?.message ?? String(err) });
+        // An Error does not survive postMessage whole: pass its code and params on too.
+        globalThis.postMessage({ type: 'error', message: err?.message ?? String(err), code: err?.code, params: err?.params });
         return;
       }
       done++;

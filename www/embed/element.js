@@ -4,6 +4,7 @@
 // violation (bubbling, composed; `event.detail` carries the facts).
 import markup from '../lab/markup.html';
 import { t } from '../i18n/index.js';
+import { describeError } from '../i18n/errors.js';
 import { CONTROL_PARTS, embedOptions } from './options.js';
 import { scenarioText } from './scenarios.js';
 import { createPlayer } from '../tutorial/player.js';
@@ -30,7 +31,7 @@ export async function playScenario(app, nameOrUrl) {
     text = await scenarioText(nameOrUrl);
     sim = app.bindings.Simulation.fromScenarioJson(text);
   } catch (err) {
-    app.notify(t('embed.badScenario', { message: err?.message ?? String(err) }));
+    app.notify(t('embed.badScenario', { message: describeError(err) }));
     return false;
   }
   const player = createPlayer(JSON.parse(text));

@@ -1,6 +1,7 @@
 // Words for the facade's structured data (feed events, reasons, operations, responses), in
 // the active language. Pure: everything goes through t().
 import { t } from './index.js';
+import { describeViolation } from './errors.js';
 
 const S = (id) => t('node.label', { id });
 const C = (id) => t('client.label', { id });
@@ -74,6 +75,24 @@ export function describeCommitStatus(status) {
   }
 }
 
+/** What a log entry carries (the facade's EntryPayloadView); its English label otherwise. */
+export function describeEntry(e) {
+  const p = e?.payload;
+  switch (p?.type) {
+    case 'noop': return t('entryLabel.noop');
+    case 'config': {
+      const [change, id] = Object.entries(p.change ?? {})[0] ?? ['?', 0];
+      const text = t(`entryLabel.change.${change}`, { server: S(id) });
+      return t('entryLabel.config', { change: text });
+    }
+    case 'register': return t('entryLabel.register');
+    case 'keepAlive': return t('entryLabel.keepAlive', { session: p.session });
+    case 'request': return t('entryLabel.request', { session: p.session, serial: p.serial, op: describeOp(p.op) });
+    case 'bytes': return t('entryLabel.bytes', { len: p.len });
+    default: return e?.label ?? '';
+  }
+}
+
 /** A user command (the simulator's Action). */
 export function describeAction(a) {
   const key = `cmd.${a.type}`;
@@ -116,7 +135,7 @@ export function describeEvent(e) {
     });
     case 'clientRetried': return t('feed.clientRetried', { client: C(e.client), attempt: e.attempt });
     case 'clientGaveUp': return t('feed.clientGaveUp', { client: C(e.client) });
-    case 'violation': return t('feed.violation', { property: t(`property.${e.name}`), detail: e.detail });
+    case 'violation': return t('feed.violation', { property: t(`property.${e.name}`), detail: describeViolation(e) });
     case 'command': return t('feed.command', { what: describeAction(e.action) });
     default: return e.code;
   }

@@ -2,8 +2,9 @@
 // from data it is given; words come from i18n; buttons call the handlers it is given.
 import { el, fill } from '../dom.js';
 import { t } from '../i18n/index.js';
+import { describeViolation } from '../i18n/errors.js';
 import {
-  describeAction, describeCommitStatus, describeEvent, describeOp, describeResponse,
+  describeAction, describeCommitStatus, describeEntry, describeEvent, describeOp, describeResponse,
 } from '../i18n/describe.js';
 import { drawMessageGlyph } from './glyphs.js';
 import { LEGEND_KINDS, termColor, termText } from './palette.js';
@@ -101,7 +102,7 @@ function entryItem(e) {
   chip.style.background = termColor(e.term);
   chip.style.color = termText(e.term);
   return el('li', { class: e.committed ? 'committed' : 'uncommitted' },
-    el('span', { class: 'idx' }, `#${e.index}`), ' ', chip, ' ', el('code', {}, e.label),
+    el('span', { class: 'idx' }, `#${e.index}`), ' ', chip, ' ', el('code', {}, describeEntry(e)),
     e.duplicate ? el('span', { class: 'once' }, ' ', t('entry.duplicate')) : null,
     e.committed ? null : el('div', { class: 'why' }, e.commitStatus ? describeCommitStatus(e.commitStatus) : t('entry.notCommitted')));
 }
@@ -110,6 +111,14 @@ function entryItem(e) {
 export function renderEntry(body, server, e) {
   fill(body, el('p', {}, t('inspector.entryOf', { server: S(server), index: e.index })), el('ol', { class: 'entries' }, entryItem(e)),
     el('p', { class: 'muted small' }, t(`entryKind.${e.kind}`)));
+}
+
+/** One RPC field's value; carried entries are worded like the log's. */
+function fieldText(name, v) {
+  if (name === 'entries' && Array.isArray(v)) {
+    return v.length === 0 ? t('word.none') : v.map((e) => `#${e.index} T${e.term} ${describeEntry(e)}`).join(' · ');
+  }
+  return typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v ?? '—');
 }
 
 /** Message inspector with the adversary's buttons. */
@@ -121,7 +130,7 @@ export function renderMessage(body, m, actions) {
       [t('msg.sent'), fmtMs(m.sentMs)],
       [t('msg.due'), m.deliverMs === null || m.deliverMs === undefined ? t('msg.held') : fmtMs(m.deliverMs)],
       [t('msg.copy'), m.duplicate ? t('word.yes') : t('word.no')],
-      ...m.fields.map(([k, v]) => [k, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v ?? '—')]),
+      ...m.fields.map(([k, v]) => [k, fieldText(k, v)]),
     ]))),
     actions);
 }
@@ -157,7 +166,7 @@ export function renderSafety(badge, detail, text, violations, checked) {
   badge.textContent = t('safety.bad', { count: violations.length, property: t(`property.${propertyName(v.property)}`) });
   text.textContent = t('safety.explain', {
     property: t(`property.${propertyName(v.property)}`), step: v.at.seq, time: v.at.time_ms,
-    servers: v.servers.map(S).join(', '), detail: v.detail,
+    servers: v.servers.map(S).join(', '), detail: describeViolation(v),
   });
 }
 

@@ -2,6 +2,7 @@
 // a PNG of the cluster canvas. Anything read is validated fully and replayed into a NEW simulation;
 // the lab only switches to it when that succeeded, so a bad link or file never harms the session.
 import { setText, t } from '../i18n/index.js';
+import { describeError } from '../i18n/errors.js';
 import { commandsOf, replay } from './replay.js';
 import { SessionError, configJson, decodeSession, encodeSession, parseSessionFile, sessionFile } from './codec.js';
 
@@ -21,7 +22,7 @@ export function buildSession(bindings, session) {
     replay(sim, session.commands, session.at);
   } catch (err) {
     sim?.free();
-    throw new SessionError('share.error.replay', err?.message);
+    throw new SessionError('share.error.replay', describeError(err));
   }
   return sim;
 }
