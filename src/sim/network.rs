@@ -233,6 +233,13 @@ impl Network {
         self.in_flight.get(&id).ok_or(SimError::UnknownMessage(id))
     }
 
+    /// Puts a message taken out of flight back, held (no delivery scheduled).
+    pub fn hold(&mut self, mut record: InFlight) {
+        record.key = None;
+        record.deliver_ms = None;
+        self.in_flight.insert(record.id, record);
+    }
+
     /// Takes a message out of flight (delivered or dropped).
     pub fn take(&mut self, id: u64) -> Option<InFlight> {
         self.in_flight.remove(&id)

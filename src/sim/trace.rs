@@ -444,10 +444,22 @@ struct Record {
 const CHUNK: usize = 256;
 
 /// Up to [`CHUNK`] consecutive records and their notes.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 struct Chunk {
     records: Vec<Record>,
     notes: Vec<Note>,
+}
+
+impl Clone for Chunk {
+    /// Only the last chunk is ever cloned (by the first push after a checkpoint shared it),
+    /// and pushes follow: keep the room for them.
+    fn clone(&self) -> Self {
+        let mut records = Vec::with_capacity(CHUNK);
+        records.extend_from_slice(&self.records);
+        let mut notes = Vec::with_capacity(self.notes.capacity());
+        notes.extend_from_slice(&self.notes);
+        Chunk { records, notes }
+    }
 }
 
 impl Chunk {
@@ -545,6 +557,16 @@ impl Trace {
     /// Number of lines written so far (including those no longer kept).
     pub fn written(&self) -> u64 {
         self.written
+    }
+
+    /// A copy with the same hash and count that keeps only (about: whole chunks) the last
+    /// `keep` lines; the chunks are shared, not copied.
+    pub fn clone_tail(&self, keep: usize) -> Trace {
+        let mut tail = self.clone();
+        while tail.chunks.len() > 1 && tail.kept() - CHUNK >= keep {
+            tail.chunks.pop_front();
+        }
+        tail
     }
 
     /// The kept lines (the last `capacity` written), oldest first, rendered as they are read.
@@ -655,6 +677,10 @@ mod tests {
         assert_eq!(snapshot.lines().collect::<Vec<_>>(), lines);
         assert_eq!(t.lines().last().unwrap(), "t=1001 #1001 later");
         assert!(Arc::ptr_eq(&t.chunks[0], &snapshot.chunks[0]));
+        let tail = t.clone_tail(10);
+        assert_eq!((tail.hash(), tail.written()), (t.hash(), t.written()));
+        assert!(tail.lines().len() >= 10 && tail.lines().len() <= CHUNK + 10);
+        assert_eq!(tail.lines().last(), t.lines().last());
     }
 
     #[test]

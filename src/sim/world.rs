@@ -207,7 +207,7 @@ impl World {
     pub(crate) fn deliver(&mut self, message_id: u64) -> Delivery {
         let rec = self
             .network
-            .get(message_id)
+            .take(message_id)
             .expect("bug: delivery of an unknown message");
         let (from, to, kind) = (rec.from, rec.to, rec.kind);
         let mut delivery = Delivery {
@@ -218,24 +218,17 @@ impl World {
             summary: MsgSummary::of(&rec.message),
             fate: Fate::Dropped,
         };
-        match self.servers.get(&to).map(Server::status) {
-            None | Some(Status::Crashed) => {
-                self.drop_message(message_id, DropReason::RecipientDown)
-            }
+        let reason = match self.servers.get(&to).map(Server::status) {
+            None | Some(Status::Crashed) => DropReason::RecipientDown,
+            Some(Status::Running) if self.network.blocked(from, to) => DropReason::Blocked,
             Some(Status::Paused) => {
-                self.network.set_schedule(message_id, None);
-                self.servers
-                    .get_mut(&to)
-                    .expect("checked")
-                    .held
-                    .push(message_id);
+                self.network.hold(rec);
+                let srv = self.servers.get_mut(&to).expect("checked");
+                srv.held.push(message_id);
                 delivery.fate = Fate::Held;
-            }
-            Some(Status::Running) if self.network.blocked(from, to) => {
-                self.drop_message(message_id, DropReason::Blocked)
+                return delivery;
             }
             Some(Status::Running) => {
-                let rec = self.network.take(message_id).expect("checked");
                 *self.counters.delivered.entry(kind).or_default() += 1;
                 let now = self.now_ms;
                 let node = self.servers.get_mut(&to).expect("checked").node_mut();
@@ -243,8 +236,10 @@ impl World {
                 node.step(rec.message);
                 self.drain_ready(to);
                 delivery.fate = Fate::Delivered;
+                return delivery;
             }
-        }
+        };
+        *self.counters.dropped.entry(reason).or_default() += 1;
         delivery
     }
 
