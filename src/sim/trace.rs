@@ -616,6 +616,16 @@ impl Iterator for Lines<'_> {
         self.front = self.back.min(self.front + n);
         self.next()
     }
+
+    /// Renders only the last line.
+    fn last(mut self) -> Option<String> {
+        self.next_back()
+    }
+
+    /// Renders nothing.
+    fn count(self) -> usize {
+        self.back - self.front
+    }
 }
 
 impl DoubleEndedIterator for Lines<'_> {
@@ -675,12 +685,13 @@ mod tests {
         let snapshot = t.clone();
         t.push(1001, 1001, What::Text("later".into()), &mut Vec::new());
         assert_eq!(snapshot.lines().collect::<Vec<_>>(), lines);
-        assert_eq!(t.lines().last().unwrap(), "t=1001 #1001 later");
+        assert_eq!(t.lines().next_back().unwrap(), "t=1001 #1001 later");
         assert!(Arc::ptr_eq(&t.chunks[0], &snapshot.chunks[0]));
         let tail = t.clone_tail(10);
         assert_eq!((tail.hash(), tail.written()), (t.hash(), t.written()));
         assert!(tail.lines().len() >= 10 && tail.lines().len() <= CHUNK + 10);
-        assert_eq!(tail.lines().last(), t.lines().last());
+        assert_eq!(tail.lines().next_back(), t.lines().next_back());
+        assert_eq!(tail.lines().count(), tail.lines().len());
     }
 
     #[test]
