@@ -518,7 +518,7 @@ impl Trace {
         if self.chunks.back().is_none_or(|c| c.records.len() == CHUNK) {
             self.chunks.push_back(Arc::new(Chunk {
                 records: Vec::with_capacity(CHUNK),
-                notes: Vec::new(),
+                notes: Vec::with_capacity(CHUNK),
             }));
             self.trim();
         }
