@@ -211,4 +211,59 @@ mod tests {
         assert_eq!(q.pop_due(5_000).map(|(k, _)| k), Some(late));
         assert_eq!(q.pop_due(5_000), None);
     }
+
+    #[test]
+    fn pops_in_the_same_order_as_an_ordered_map_under_random_use() {
+        use std::collections::BTreeMap;
+        let mut rng = crate::sim::rng::SimRng::new(7, crate::sim::rng::Stream::Faults, 0);
+        let mut q = EventQueue::default();
+        let mut model: BTreeMap<EventKey, Event> = BTreeMap::new();
+        let mut timer_of: BTreeMap<u32, EventKey> = BTreeMap::new();
+        let mut now = 0;
+        for _ in 0..20_000 {
+            let t = now + rng.range_inclusive(0, 40);
+            match rng.below(6) {
+                0 | 1 => {
+                    // A timer moves: remove the server's old one, schedule the new one.
+                    let server = rng.range_inclusive(1, 5) as u32;
+                    if let Some(old) = timer_of.remove(&server) {
+                        assert_eq!(q.remove(old), model.remove(&old));
+                    }
+                    let k = q.push(t, Event::Timer { server });
+                    model.insert(k, Event::Timer { server });
+                    timer_of.insert(server, k);
+                }
+                2 => {
+                    // A second timer of one server.
+                    let k = q.push(t, Event::Timer { server: 9 });
+                    model.insert(k, Event::Timer { server: 9 });
+                }
+                3 => {
+                    let k = q.push(t, Event::Fault);
+                    model.insert(k, Event::Fault);
+                }
+                4 => {
+                    let limit = now + rng.range_inclusive(0, 10);
+                    let want = model.first_key_value().filter(|(k, _)| k.time_ms <= limit);
+                    let want = want.map(|(k, e)| (*k, e.clone()));
+                    let got = q.pop_due(limit);
+                    assert_eq!(got, want);
+                    if let Some((k, e)) = got {
+                        model.remove(&k);
+                        now = now.max(k.time_ms);
+                        if let Event::Timer { server } = e {
+                            timer_of.retain(|&s, &mut tk| !(s == server && tk == k));
+                        }
+                    }
+                }
+                _ => {
+                    assert_eq!(q.peek(), model.keys().next().copied());
+                    assert_eq!(q.len(), model.len());
+                }
+            }
+        }
+        let all: Vec<(EventKey, Event)> = q.iter().map(|(k, e)| (k, e.clone())).collect();
+        let want: Vec<(EventKey, Event)> = model.into_iter().collect();
+        assert_eq!(all, want);
+    }
 }
