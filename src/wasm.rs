@@ -905,11 +905,10 @@ impl Simulation {
     #[wasm_bindgen(js_name = traceTail)]
     pub fn trace_tail(&self, limit: f64) -> Result<Vec<String>, JsValue> {
         let limit = options::count(limit, 100_000).map_err(js)? as usize;
-        let lines: Vec<&str> = self.sim.world().trace().lines().collect();
-        Ok(lines[lines.len().saturating_sub(limit)..]
-            .iter()
-            .map(|s| s.to_string())
-            .collect())
+        // Lines are rendered as they are read: render only the ones asked for.
+        let lines = self.sim.world().trace().lines();
+        let skip = lines.len().saturating_sub(limit);
+        Ok(lines.skip(skip).collect())
     }
 
     /// The hash of every trace line so far, as 16 hex digits (same seed + commands → same hash).

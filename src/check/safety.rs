@@ -166,7 +166,8 @@ struct ServerTrack {
 /// The incremental safety checker. Cheap to clone, so the world can checkpoint it.
 #[derive(Debug, Clone, Default)]
 pub struct SafetyChecker {
-    servers: BTreeMap<NodeId, ServerTrack>,
+    /// Indexed by server id (ids are small: at most `MAX_SERVERS`).
+    servers: Vec<ServerTrack>,
     leaders: BTreeMap<u64, NodeId>,
     /// `(index, term)` → (payload digest, term of the previous entry).
     stored: BTreeMap<(u64, u64), (u64, u64)>,
@@ -269,7 +270,11 @@ impl SafetyChecker {
     }
 
     fn track(&mut self, id: NodeId) -> &mut ServerTrack {
-        self.servers.entry(id).or_default()
+        let i = id as usize;
+        if i >= self.servers.len() {
+            self.servers.resize_with(i + 1, ServerTrack::default);
+        }
+        &mut self.servers[i]
     }
 
     fn report(&mut self, v: Violation) {
@@ -547,7 +552,7 @@ impl SafetyChecker {
     }
 }
 
-/// A 64-bit FNV-1a digest of an entry's payload (not its index or term).
+/// A 64-bit digest of an entry's payload (not its index or term).
 fn digest(e: &Entry) -> u64 {
     let mut h = Fnv::default();
     match &e.payload {
@@ -573,7 +578,7 @@ fn digest(e: &Entry) -> u64 {
     h.0
 }
 
-/// FNV-1a, 64-bit: tiny, stable across platforms and versions.
+/// An FNV-style 64-bit fold (word-wise): tiny, stable across platforms and versions.
 struct Fnv(u64);
 
 impl Default for Fnv {
@@ -583,10 +588,24 @@ impl Default for Fnv {
 }
 
 impl Fnv {
+    /// Folds the bytes eight at a time (little-endian words, the last one zero-padded, then
+    /// the length). Digests are only compared with others of the same run, so this need not
+    /// be byte-wise FNV-1a, only stable and sensitive to every byte.
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.word(u64::from_le_bytes(c.try_into().expect("8 bytes")));
         }
+        let rest = chunks.remainder();
+        let mut last = [0u8; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        self.word(u64::from_le_bytes(last));
+        self.word(bytes.len() as u64);
+    }
+
+    fn word(&mut self, w: u64) {
+        self.0 = (self.0 ^ w)
+            .wrapping_mul(0x0000_0100_0000_01b3)
+            .rotate_left(31);
     }
 }

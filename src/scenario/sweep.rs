@@ -205,7 +205,7 @@ pub fn run_seed(seed: u64, options: &SweepOptions) -> SeedOutcome {
         virtual_ms: w.now_ms(),
         events: w.steps(),
         ops_completed: w.clients().map(|c| c.stats().completed).sum(),
-        trace: w.trace().lines().map(str::to_string).collect(),
+        trace: w.trace().lines().collect(),
     }
 }
 

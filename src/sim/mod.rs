@@ -27,6 +27,7 @@ pub mod config;
 pub mod envelope;
 pub mod error;
 mod faults;
+mod idhash;
 pub mod network;
 pub mod queue;
 pub mod rng;

@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use super::config::LinkConfig;
 use super::error::SimError;
+use super::idhash::IdMap;
 use super::queue::EventKey;
 use super::rng::{SimRng, Stream};
 use crate::raft::{Message, MessageKind, NodeId};
@@ -66,8 +67,19 @@ pub struct Network {
     /// Partition groups; servers in no group form one more, implicit group.
     groups: Vec<Vec<NodeId>>,
     rng: SimRng,
-    in_flight: BTreeMap<u64, InFlight>,
+    /// By id; looked up only (ordered views sort by id).
+    in_flight: IdMap<InFlight>,
     next_id: u64,
+}
+
+/// The delays of the copies of one message the network carries: the original and, when the
+/// duplication draw says so, one more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Copies {
+    /// The original's delay.
+    pub first_ms: u64,
+    /// The duplicate's delay.
+    pub duplicate_ms: Option<u64>,
 }
 
 impl Network {
@@ -79,7 +91,7 @@ impl Network {
             cuts: BTreeSet::new(),
             groups: Vec::new(),
             rng: SimRng::new(seed, Stream::Network, 0),
-            in_flight: BTreeMap::new(),
+            in_flight: IdMap::default(),
             next_id: 1,
         }
     }
@@ -150,7 +162,7 @@ impl Network {
 
     /// Decides the fate of a message sent now: the delays of the copies to deliver, or why
     /// it is dropped. Draws from the network stream only when the link is open.
-    pub fn draw_copies(&mut self, from: NodeId, to: NodeId) -> Result<Vec<u64>, DropReason> {
+    pub fn draw_copies(&mut self, from: NodeId, to: NodeId) -> Result<Copies, DropReason> {
         if self.blocked(from, to) {
             return Err(DropReason::Blocked);
         }
@@ -158,11 +170,15 @@ impl Network {
         if self.rng.chance_ppm(link.loss_ppm) {
             return Err(DropReason::Lost);
         }
-        let mut delays = vec![self.draw_delay(&link)];
-        if self.rng.chance_ppm(link.duplicate_ppm) {
-            delays.push(self.draw_delay(&link));
-        }
-        Ok(delays)
+        let first_ms = self.draw_delay(&link);
+        let duplicate_ms = self
+            .rng
+            .chance_ppm(link.duplicate_ppm)
+            .then(|| self.draw_delay(&link));
+        Ok(Copies {
+            first_ms,
+            duplicate_ms,
+        })
     }
 
     /// Draws the delay of one extra copy on `from → to` (adversary duplication).
@@ -217,6 +233,13 @@ impl Network {
         self.in_flight.get(&id).ok_or(SimError::UnknownMessage(id))
     }
 
+    /// Puts a message taken out of flight back, held (no delivery scheduled).
+    pub fn hold(&mut self, mut record: InFlight) {
+        record.key = None;
+        record.deliver_ms = None;
+        self.in_flight.insert(record.id, record);
+    }
+
     /// Takes a message out of flight (delivered or dropped).
     pub fn take(&mut self, id: u64) -> Option<InFlight> {
         self.in_flight.remove(&id)
@@ -224,7 +247,14 @@ impl Network {
 
     /// Every message in flight, by id.
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
-        self.in_flight.values()
+        let mut all: Vec<&InFlight> = self.in_flight.values().collect();
+        all.sort_unstable_by_key(|m| m.id);
+        all.into_iter()
+    }
+
+    /// Number of messages in flight.
+    pub fn in_flight_count(&self) -> usize {
+        self.in_flight.len()
     }
 
     /// The default link behaviour.

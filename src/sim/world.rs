@@ -13,7 +13,7 @@ use super::network::{DropReason, Network};
 use super::queue::{Event, EventKey, EventQueue};
 use super::rng::{sub_seed, SimRng, Stream};
 use super::server::{Server, Status};
-use super::trace::Trace;
+use super::trace::{Delivery, Fate, MsgSummary, Note, Trace, What};
 use crate::check::history::History;
 use crate::check::safety::{EventRef, SafetyChecker};
 use crate::kv::{ApplyOutcome, KvStore};
@@ -157,8 +157,8 @@ pub struct World {
     pub(crate) faults_enabled: bool,
     pub(crate) fault_scheduled: bool,
     pub(crate) fault_rng: SimRng,
-    /// Notes gathered while handling the current step, appended to its trace line.
-    pub(crate) notes: Vec<String>,
+    /// Notes gathered while handling the current step, appended to its trace record.
+    pub(crate) notes: Vec<Note>,
 }
 
 impl World {
@@ -222,7 +222,7 @@ impl World {
             self.clients.len(),
             self.config.seed
         );
-        self.finish_step(line);
+        self.finish_step(What::Text(line));
     }
 
     /// The current step as the checkers name it.
@@ -239,14 +239,10 @@ impl World {
         self.notes.clear();
     }
 
-    /// Writes the step's trace line: `t=<ms> #<step> <what> | <note> | …`.
-    pub(crate) fn finish_step(&mut self, what: String) {
-        let mut line = format!("t={} #{} {}", self.now_ms, self.steps, what);
-        for n in self.notes.drain(..) {
-            line.push_str(" | ");
-            line.push_str(&n);
-        }
-        self.trace.push(line);
+    /// Writes the step's trace record (its line: `t=<ms> #<step> <what> | <note> | …`).
+    pub(crate) fn finish_step(&mut self, what: What) {
+        self.trace
+            .push(self.now_ms, self.steps, what, &mut self.notes);
     }
 
     /// Handles the next natural event if it is due at or before `limit_ms`.
@@ -261,10 +257,10 @@ impl World {
         true
     }
 
-    fn handle_event(&mut self, event: Event) -> String {
-        match event {
-            Event::Deliver { message_id } => self.deliver(message_id),
-            Event::Timer { server } => self.on_timer(server),
+    fn handle_event(&mut self, event: Event) -> What {
+        let text = match event {
+            Event::Deliver { message_id } => return What::Deliver(self.deliver(message_id)),
+            Event::Timer { server } => return self.on_timer(server),
             Event::ClientStart { client } => self.on_client_start(client),
             Event::ClientTimeout { client, attempt } => self.on_client_timeout(client, attempt),
             Event::ClientRetry { client, attempt } => self.on_client_retry(client, attempt),
@@ -275,10 +271,11 @@ impl World {
                 Ok(()) => format!("scheduled {action}"),
                 Err(e) => format!("scheduled {action} failed: {e}"),
             },
-        }
+        };
+        What::Text(text)
     }
 
-    fn on_timer(&mut self, id: NodeId) -> String {
+    fn on_timer(&mut self, id: NodeId) -> What {
         let now = self.now_ms;
         let srv = self
             .servers
@@ -288,49 +285,48 @@ impl World {
         srv.node_mut().tick(now);
         let role = srv.node_mut().role();
         self.drain_ready(id);
-        format!("timer S{id} ({role:?})")
+        What::Timer { server: id, role }
     }
 
     /// Delivers an in-flight message (whose queue entry is already gone) to its recipient:
     /// dropped if it is down or the link is now blocked, held if it is paused.
-    pub(crate) fn deliver(&mut self, message_id: u64) -> String {
+    pub(crate) fn deliver(&mut self, message_id: u64) -> Delivery {
         let rec = self
             .network
-            .get(message_id)
+            .take(message_id)
             .expect("bug: delivery of an unknown message");
         let (from, to, kind) = (rec.from, rec.to, rec.kind);
-        let summary = format!(
-            "deliver #{message_id} {kind:?} S{from}->S{to} {}",
-            message_summary(&rec.message)
-        );
-        match self.servers.get(&to).map(Server::status) {
-            None | Some(Status::Crashed) => {
-                self.drop_message(message_id, DropReason::RecipientDown)
-            }
+        let mut delivery = Delivery {
+            id: message_id,
+            kind,
+            from,
+            to,
+            summary: MsgSummary::of(&rec.message),
+            fate: Fate::Dropped,
+        };
+        let reason = match self.servers.get(&to).map(Server::status) {
+            None | Some(Status::Crashed) => DropReason::RecipientDown,
+            Some(Status::Running) if self.network.blocked(from, to) => DropReason::Blocked,
             Some(Status::Paused) => {
-                self.network.set_schedule(message_id, None);
-                self.servers
-                    .get_mut(&to)
-                    .expect("checked")
-                    .held
-                    .push(message_id);
-                return format!("{summary} held (S{to} paused)");
-            }
-            Some(Status::Running) if self.network.blocked(from, to) => {
-                self.drop_message(message_id, DropReason::Blocked)
+                self.network.hold(rec);
+                let srv = self.servers.get_mut(&to).expect("checked");
+                srv.held.push(message_id);
+                delivery.fate = Fate::Held;
+                return delivery;
             }
             Some(Status::Running) => {
-                let rec = self.network.take(message_id).expect("checked");
                 *self.counters.delivered.entry(kind).or_default() += 1;
                 let now = self.now_ms;
                 let node = self.servers.get_mut(&to).expect("checked").node_mut();
                 node.tick(now);
                 node.step(rec.message);
                 self.drain_ready(to);
-                return summary;
+                delivery.fate = Fate::Delivered;
+                return delivery;
             }
-        }
-        format!("{summary} dropped")
+        };
+        *self.counters.dropped.entry(reason).or_default() += 1;
+        delivery
     }
 
     /// Takes a message out of flight without delivering it.
@@ -351,14 +347,16 @@ impl World {
         self.counters.messages_sent += 1;
         match self.network.draw_copies(m.from, m.to) {
             Err(reason) => *self.counters.dropped.entry(reason).or_default() += 1,
-            Ok(delays) => {
-                for (i, d) in delays.into_iter().enumerate() {
-                    if i > 0 {
-                        self.counters.duplicated += 1;
-                    }
-                    self.schedule_copy(m.clone(), d, i > 0);
+            Ok(copies) => match copies.duplicate_ms {
+                None => {
+                    self.schedule_copy(m, copies.first_ms, false);
                 }
-            }
+                Some(d) => {
+                    self.counters.duplicated += 1;
+                    self.schedule_copy(m.clone(), copies.first_ms, false);
+                    self.schedule_copy(m, d, true);
+                }
+            },
         }
     }
 
@@ -380,10 +378,10 @@ impl World {
             let Some(node) = srv.node.as_mut().filter(|n| n.has_ready()) else {
                 break;
             };
-            let ready = node.ready();
+            let mut ready = node.ready();
             srv.disk.apply(&ready.persist);
-            for m in &ready.messages {
-                self.send(m.clone());
+            for m in std::mem::take(&mut ready.messages) {
+                self.send(m);
             }
             self.install_snapshot(id, &ready);
             self.apply_committed(id, &ready.committed_entries);
@@ -428,7 +426,7 @@ impl World {
         let index = snap.last_included_index;
         // Requests waiting at covered indices can no longer be matched to an outcome here.
         srv.waiting.retain(|&i, _| i > index);
-        self.notes.push(format!("S{id} loaded snapshot @{index}"));
+        self.notes.push(Note::LoadedSnapshot { server: id, index });
     }
 
     fn apply_committed(&mut self, id: NodeId, entries: &[Entry]) {
@@ -441,11 +439,11 @@ impl World {
             if e.index != kv.last_applied() + 1 {
                 // Only reachable with a deliberate core bug: the state machine cannot apply out
                 // of order, so it skips the entry; the safety checker reports the gap.
-                self.notes.push(format!(
+                self.notes.push(Note::Text(format!(
                     "S{id} cannot apply #{} (state machine at {})",
                     e.index,
                     kv.last_applied()
-                ));
+                )));
                 continue;
             }
             let outcome = apply_entry(kv, e);
@@ -454,8 +452,11 @@ impl World {
             }
             self.answer_waiter(id, e.term, &outcome);
         }
-        self.notes
-            .push(format!("S{id} applied {}..={}", first.index, last.index));
+        self.notes.push(Note::Applied {
+            server: id,
+            first: first.index,
+            last: last.index,
+        });
     }
 
     fn note_events(&mut self, id: NodeId, events: &[RaftEvent]) {
@@ -465,7 +466,11 @@ impl World {
                     if *role == Role::Leader {
                         self.counters.leaders_elected += 1;
                     }
-                    format!("S{id} {role:?} t{term}")
+                    Note::Role {
+                        server: id,
+                        role: *role,
+                        term: *term,
+                    }
                 }
                 RaftEvent::ElectionStarted {
                     pre_vote: false, ..
@@ -475,28 +480,23 @@ impl World {
                 }
                 RaftEvent::LogCompacted { index } => {
                     self.counters.snapshots_taken += 1;
-                    format!("S{id} compacted @{index}")
+                    Note::Compacted {
+                        server: id,
+                        index: *index,
+                    }
                 }
                 RaftEvent::SnapshotInstalled { index, term } => {
                     self.counters.snapshots_installed += 1;
-                    format!("S{id} installed snapshot @{index}/{term}")
+                    Note::SnapshotInstalled {
+                        server: id,
+                        index: *index,
+                        term: *term,
+                    }
                 }
-                RaftEvent::SteppedDown { reason } => format!("S{id} stepped down {reason:?}"),
-                RaftEvent::ConfigChanged {
-                    index,
-                    configuration,
-                } => format!(
-                    "S{id} config@{index} voters={:?} learners={:?}",
-                    configuration.voters, configuration.learners
-                ),
-                RaftEvent::CommittedEntryOverwritten { index } => {
-                    format!("S{id} OVERWROTE committed #{index}")
-                }
-                RaftEvent::TransferStarted { target } => format!("S{id} transfer to S{target}"),
-                RaftEvent::TransferAborted { target, reason } => {
-                    format!("S{id} transfer to S{target} aborted: {reason}")
-                }
-                _ => continue,
+                _ => match rare_event_note(id, ev) {
+                    Some(text) => Note::Text(text),
+                    None => continue,
+                },
             };
             self.notes.push(note);
         }
@@ -581,55 +581,25 @@ fn apply_entry(kv: &mut KvStore, e: &Entry) -> ApplyOutcome {
     }
 }
 
-/// A compact, readable rendering of a message's content for the trace.
-pub(crate) fn message_summary(m: &Message) -> String {
-    use crate::raft::MessageBody as B;
-    let body = match &m.body {
-        B::RequestVote {
-            last_log_index,
-            last_log_term,
-            ..
-        } => format!("last={last_log_index}/{last_log_term}"),
-        B::RequestVoteResponse {
-            reject_reason: Some(r),
-            ..
-        } => format!("reason={r:?}"),
-        B::RequestVoteResponse { .. } => String::new(),
-        B::AppendEntries {
-            prev_log_index,
-            prev_log_term,
-            entries,
-            leader_commit,
-            ..
-        } => {
-            format!(
-                "prev={prev_log_index}/{prev_log_term} n={} commit={leader_commit}",
-                entries.len()
-            )
+/// The trace note of a rare core event (`None`: not shown).
+fn rare_event_note(id: NodeId, ev: &RaftEvent) -> Option<String> {
+    let text = match ev {
+        RaftEvent::SteppedDown { reason } => format!("S{id} stepped down {reason:?}"),
+        RaftEvent::ConfigChanged {
+            index,
+            configuration,
+        } => format!(
+            "S{id} config@{index} voters={:?} learners={:?}",
+            configuration.voters, configuration.learners
+        ),
+        RaftEvent::CommittedEntryOverwritten { index } => {
+            format!("S{id} OVERWROTE committed #{index}")
         }
-        B::AppendEntriesResponse {
-            match_index,
-            reject: Some(r),
-            ..
-        } => {
-            format!("match={match_index} hint={}/{}", r.hint_index, r.hint_term)
+        RaftEvent::TransferStarted { target } => format!("S{id} transfer to S{target}"),
+        RaftEvent::TransferAborted { target, reason } => {
+            format!("S{id} transfer to S{target} aborted: {reason}")
         }
-        B::AppendEntriesResponse { match_index, .. } => format!("match={match_index}"),
-        B::InstallSnapshot { snapshot } => {
-            format!(
-                "snap={}/{}",
-                snapshot.last_included_index, snapshot.last_included_term
-            )
-        }
-        B::InstallSnapshotResponse { match_index } => format!("match={match_index}"),
-        B::TimeoutNow => String::new(),
-        B::ReadIndex { ctx } => format!("ctx={ctx}"),
-        B::ReadIndexResponse { ctx, index } => format!("ctx={ctx} index={index:?}"),
-        B::TransferLeader { target } => format!("target=S{target}"),
+        _ => return None,
     };
-    if body.is_empty() {
-        format!("term={}", m.term)
-    } else {
-        format!("term={} {body}", m.term)
-    }
+    Some(text)
 }

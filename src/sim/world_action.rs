@@ -6,6 +6,7 @@ use super::error::{invalid, Invalid, SimError};
 use super::network::DropReason;
 use super::queue::Event;
 use super::server::{Server, Status};
+use super::trace::{Note, What};
 use super::world::World;
 use crate::kv::{KvStore, Operation};
 use crate::raft::{MembershipChange, Node, NodeId, Role, MAX_SERVERS};
@@ -24,7 +25,7 @@ impl World {
         self.begin_step();
         self.execute(action);
         self.commands_applied += 1;
-        self.finish_step(format!("cmd {action}"));
+        self.finish_step(What::Text(format!("cmd {action}")));
         Ok(())
     }
 
@@ -304,7 +305,7 @@ impl World {
                     s.held.retain(|m| m != message);
                 }
                 let what = self.deliver(*message);
-                self.notes.push(what);
+                self.notes.push(Note::Text(what.to_string()));
             }
             A::DropMessage { message } => self.drop_message(*message, DropReason::Adversary),
             A::DuplicateMessage { message } => {
@@ -317,7 +318,7 @@ impl World {
                 let delay = self.network.draw_latency(m.from, m.to);
                 self.counters.duplicated += 1;
                 let copy = self.schedule_copy(m, delay, true);
-                self.notes.push(format!("copy is #{copy}"));
+                self.notes.push(Note::Text(format!("copy is #{copy}")));
             }
             A::HoldMessage { message } => {
                 let key = self.network.get(*message).expect("validated").key;

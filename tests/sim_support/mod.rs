@@ -81,8 +81,9 @@ pub fn assert_safe(w: &World) {
 
 /// The last `n` trace lines, for failure messages.
 pub fn tail(w: &World, n: usize) -> String {
-    let lines: Vec<&str> = w.trace().lines().collect();
-    lines[lines.len().saturating_sub(n)..].join("\n")
+    let lines = w.trace().lines();
+    let skip = lines.len().saturating_sub(n);
+    lines.skip(skip).collect::<Vec<_>>().join("\n")
 }
 
 /// The role of a running server.
