@@ -4,13 +4,13 @@
 use serde::{Deserialize, Serialize};
 
 use super::membership::Configuration;
-use super::message::{AppendReject, AppendRejectReason, Entry, Snapshot};
+use super::message::{AppendReject, AppendRejectReason, Entry, SharedEntries, Snapshot};
 
 /// A server's log.
 ///
 /// Invariants: `entries[i].index == snapshot.last_included_index + 1 + i`;
 /// `snapshot.last_included_index <= last_applied <= commit_index <= last_index()`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RaftLog {
     snapshot: Snapshot,
     entries: Vec<Entry>,
@@ -20,7 +20,27 @@ pub struct RaftLog {
     unstable_from: u64,
     /// The snapshot has not yet been handed out for persistence.
     snapshot_unstable: bool,
+    /// A shared run holding exactly the entries from `unstable_from` on when it was offered
+    /// (the run the leader broadcast, or the one a follower appended): [`RaftLog::take_unstable`]
+    /// hands it out instead of copying the entries again when it still covers the whole
+    /// unstable range. Cleared whenever entries are removed. A cache: not part of the state.
+    #[serde(skip)]
+    unstable_run: Option<SharedEntries>,
 }
+
+impl PartialEq for RaftLog {
+    /// Compares the log's state, not the [`RaftLog::take_unstable`] cache.
+    fn eq(&self, other: &Self) -> bool {
+        self.snapshot == other.snapshot
+            && self.entries == other.entries
+            && self.commit_index == other.commit_index
+            && self.last_applied == other.last_applied
+            && self.unstable_from == other.unstable_from
+            && self.snapshot_unstable == other.snapshot_unstable
+    }
+}
+
+impl Eq for RaftLog {}
 
 /// Outcome of [`RaftLog::maybe_append`] when the consistency check passed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +71,7 @@ impl RaftLog {
             last_applied: base,
             unstable_from,
             snapshot_unstable: false,
+            unstable_run: None,
         }
     }
 
@@ -148,15 +169,15 @@ impl RaftLog {
     }
 
     /// The AppendEntries receiver rules (§5.3): check the entry at `prev_log_index`, delete a
-    /// conflicting suffix, append what is new. Takes the message's entries by value so that
-    /// new entries move into the log instead of being cloned. `allow_overwrite_committed` is
-    /// only set by a deliberately buggy configuration; otherwise truncating a committed entry
-    /// is a bug.
+    /// conflicting suffix, append what is new. When the whole run is new, it is kept to be
+    /// handed out for persistence as is (see [`RaftLog::take_unstable`]).
+    /// `allow_overwrite_committed` is only set by a deliberately buggy configuration;
+    /// otherwise truncating a committed entry is a bug.
     pub fn maybe_append(
         &mut self,
         prev_log_index: u64,
         prev_log_term: u64,
-        mut entries: Vec<Entry>,
+        entries: &SharedEntries,
         allow_overwrite_committed: bool,
     ) -> Result<Appended, AppendReject> {
         match self.term(prev_log_index) {
@@ -180,7 +201,10 @@ impl RaftLog {
                 truncated_from = Some(at);
             }
             // Entries before `skip` are already in the log (same index and term).
-            self.entries.extend(entries.drain(skip..));
+            self.entries.extend_from_slice(&entries[skip..]);
+            if skip == 0 {
+                self.offer_unstable_run(entries);
+            }
         }
         Ok(Appended {
             last_new_index,
@@ -192,6 +216,7 @@ impl RaftLog {
         let base = self.snapshot.last_included_index;
         assert!(index > base, "cannot truncate into the snapshot");
         self.entries.truncate((index - base - 1) as usize);
+        self.unstable_run = None;
         self.unstable_from = self.unstable_from.min(index);
         self.commit_index = self.commit_index.min(index - 1);
         self.last_applied = self.last_applied.min(self.commit_index);
@@ -280,16 +305,34 @@ impl RaftLog {
     }
 
     /// Hands out the snapshot and entries not yet persisted; they count as persisted after.
-    pub fn take_unstable(&mut self) -> (Option<Snapshot>, Vec<Entry>) {
+    /// The entries are the offered run (see [`RaftLog::offer_unstable_run`]) when it covers
+    /// exactly the unstable range, otherwise a copy of the range.
+    pub fn take_unstable(&mut self) -> (Option<Snapshot>, SharedEntries) {
         let snap = std::mem::take(&mut self.snapshot_unstable).then(|| self.snapshot.clone());
-        let entries = if self.unstable_from <= self.last_index() {
+        let run = self.unstable_run.take();
+        let last = self.last_index();
+        let entries = if self.unstable_from <= last {
             let lo = self.unstable_from.max(self.first_index());
-            self.slice(lo, self.last_index(), u64::MAX)
+            let span =
+                |r: &SharedEntries| r.first().map(|e| e.index).zip(r.last().map(|e| e.index));
+            match run {
+                Some(r) if span(&r) == Some((lo, last)) => r,
+                _ => SharedEntries::from(self.slice(lo, last, u64::MAX)),
+            }
         } else {
-            Vec::new()
+            SharedEntries::default()
         };
-        self.unstable_from = self.last_index() + 1;
+        self.unstable_from = last + 1;
         (snap, entries)
+    }
+
+    /// Offers `run`, a copy of this log's entries from its first index on (shared with the
+    /// messages that carry it), to be handed out by [`RaftLog::take_unstable`] instead of a
+    /// fresh copy. Kept only when it starts at the first unstable entry.
+    pub fn offer_unstable_run(&mut self, run: &SharedEntries) {
+        if run.first().map(|e| e.index) == Some(self.unstable_from) {
+            self.unstable_run = Some(run.clone());
+        }
     }
 
     /// Marks the base snapshot as to be persisted (a fresh server's initial configuration).
@@ -305,6 +348,7 @@ impl RaftLog {
         assert_eq!(self.term(index), Some(snapshot.last_included_term));
         let drop = (index - self.snapshot.last_included_index) as usize;
         self.entries.drain(..drop);
+        self.unstable_run = None;
         self.snapshot = snapshot;
         self.snapshot_unstable = true;
     }
@@ -320,6 +364,7 @@ impl RaftLog {
             "only snapshots beyond the commit index install"
         );
         let keep = self.term(index) == Some(snapshot.last_included_term);
+        self.unstable_run = None;
         if keep {
             let drop = (index - self.snapshot.last_included_index) as usize;
             self.entries.drain(..drop);
@@ -361,6 +406,10 @@ mod tests {
             term,
             payload: EntryPayload::Command(Bytes::from(vec![index as u8])),
         }
+    }
+
+    fn run(entries: Vec<Entry>) -> SharedEntries {
+        SharedEntries::from(entries)
     }
 
     fn snap(index: u64, term: u64) -> Snapshot {
@@ -406,7 +455,7 @@ mod tests {
     #[test]
     fn append_rejects_missing_or_mismatched_prev_entry_with_hint() {
         let mut log = log_with_terms(&[1, 1, 2, 2]);
-        let r = log.maybe_append(6, 2, vec![], false).unwrap_err();
+        let r = log.maybe_append(6, 2, &run(vec![]), false).unwrap_err();
         assert_eq!(
             r.reason,
             AppendRejectReason::MissingEntry {
@@ -415,7 +464,7 @@ mod tests {
             }
         );
         assert_eq!((r.hint_index, r.hint_term), (4, 2));
-        let r = log.maybe_append(4, 3, vec![], false).unwrap_err();
+        let r = log.maybe_append(4, 3, &run(vec![]), false).unwrap_err();
         assert!(matches!(
             r.reason,
             AppendRejectReason::TermMismatch {
@@ -423,7 +472,7 @@ mod tests {
                 ..
             }
         ));
-        let r = log.maybe_append(4, 1, vec![], false).unwrap_err();
+        let r = log.maybe_append(4, 1, &run(vec![]), false).unwrap_err();
         assert_eq!(
             (r.hint_index, r.hint_term),
             (2, 1),
@@ -436,7 +485,7 @@ mod tests {
         let mut log = log_with_terms(&[1, 1, 2, 2]);
         log.take_unstable();
         let ok = log
-            .maybe_append(2, 1, vec![ent(3, 2), ent(4, 3), ent(5, 3)], false)
+            .maybe_append(2, 1, &run(vec![ent(3, 2), ent(4, 3), ent(5, 3)]), false)
             .unwrap();
         assert_eq!(
             ok,
@@ -458,7 +507,7 @@ mod tests {
     fn append_of_already_present_entries_changes_nothing() {
         let mut log = log_with_terms(&[1, 1, 2]);
         let ok = log
-            .maybe_append(0, 0, vec![ent(1, 1), ent(2, 1)], false)
+            .maybe_append(0, 0, &run(vec![ent(1, 1), ent(2, 1)]), false)
             .unwrap();
         assert_eq!(
             ok,
@@ -479,7 +528,7 @@ mod tests {
     fn truncating_a_committed_entry_is_a_bug() {
         let mut log = log_with_terms(&[1, 1]);
         log.commit_to(2);
-        let _ = log.maybe_append(1, 1, vec![ent(2, 5)], false);
+        let _ = log.maybe_append(1, 1, &run(vec![ent(2, 5)]), false);
     }
 
     #[test]

@@ -129,8 +129,9 @@ impl Node {
 
     /// The entries one AppendEntries carries from `next` (at most `max_entries_per_append`),
     /// taken from `shared` when it starts at `next` (the log and the limit do not change
-    /// within a broadcast, so the same start means the same range).
-    fn entries_from(&self, next: u64, shared: &mut Option<SharedEntries>) -> SharedEntries {
+    /// within a broadcast, so the same start means the same range). A new run is offered to
+    /// the log for persistence, so the leader persists the very run it sends.
+    fn entries_from(&mut self, next: u64, shared: &mut Option<SharedEntries>) -> SharedEntries {
         let last = self.log.last_index();
         if next > last {
             return SharedEntries::default();
@@ -146,6 +147,7 @@ impl Node {
             last,
             self.config.max_entries_per_append,
         ));
+        self.log.offer_unstable_run(&built);
         *shared = Some(built.clone());
         built
     }
@@ -240,12 +242,10 @@ impl Node {
         let old_commit = self.log.commit_index();
         let allow_overwrite = self.config.bugs.any();
         let has_config = entries.iter().any(|e| e.config().is_some());
-        match self.log.maybe_append(
-            prev_log_index,
-            prev_log_term,
-            entries.into_vec(),
-            allow_overwrite,
-        ) {
+        match self
+            .log
+            .maybe_append(prev_log_index, prev_log_term, &entries, allow_overwrite)
+        {
             Ok(appended) => {
                 if appended.truncated_from.is_some_and(|t| t <= old_commit) {
                     let index = appended.truncated_from.expect("checked");

@@ -34,6 +34,7 @@
 //! keep-alive), bit 6 duplicate (same client serial as an earlier entry: the session answers
 //! it without applying it again, thesis §6.3).
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use crate::kv::Command;
@@ -381,13 +382,16 @@ fn classify(e: &Entry) -> (u32, Option<(u64, u64)>) {
 }
 
 /// The retained log of a server (its node's, or its disk's while crashed) and its snapshot index.
-pub fn retained_log(s: &Server) -> (&[Entry], u64) {
+pub fn retained_log(s: &Server) -> (Cow<'_, [Entry]>, u64) {
     match s.node() {
-        Some(n) => (n.log_entries(), n.snapshot().last_included_index),
+        Some(n) => (
+            Cow::Borrowed(n.log_entries()),
+            n.snapshot().last_included_index,
+        ),
         None => {
             let d = s.disk();
             (
-                &d.entries,
+                Cow::Owned(d.entries.to_vec()),
                 d.snapshot.as_ref().map_or(0, |x| x.last_included_index),
             )
         }
