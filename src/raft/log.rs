@@ -5,42 +5,23 @@ use serde::{Deserialize, Serialize};
 
 use super::membership::Configuration;
 use super::message::{AppendReject, AppendRejectReason, Entry, SharedEntries, Snapshot};
+use super::stored::StoredEntries;
 
 /// A server's log.
 ///
 /// Invariants: `entries[i].index == snapshot.last_included_index + 1 + i`;
 /// `snapshot.last_included_index <= last_applied <= commit_index <= last_index()`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RaftLog {
     snapshot: Snapshot,
-    entries: Vec<Entry>,
+    entries: StoredEntries,
     commit_index: u64,
     last_applied: u64,
     /// Entries from this index on have not yet been handed out for persistence.
     unstable_from: u64,
     /// The snapshot has not yet been handed out for persistence.
     snapshot_unstable: bool,
-    /// A shared run holding exactly the entries from `unstable_from` on when it was offered
-    /// (the run the leader broadcast, or the one a follower appended): [`RaftLog::take_unstable`]
-    /// hands it out instead of copying the entries again when it still covers the whole
-    /// unstable range. Cleared whenever entries are removed. A cache: not part of the state.
-    #[serde(skip)]
-    unstable_run: Option<SharedEntries>,
 }
-
-impl PartialEq for RaftLog {
-    /// Compares the log's state, not the [`RaftLog::take_unstable`] cache.
-    fn eq(&self, other: &Self) -> bool {
-        self.snapshot == other.snapshot
-            && self.entries == other.entries
-            && self.commit_index == other.commit_index
-            && self.last_applied == other.last_applied
-            && self.unstable_from == other.unstable_from
-            && self.snapshot_unstable == other.snapshot_unstable
-    }
-}
-
-impl Eq for RaftLog {}
 
 /// Outcome of [`RaftLog::maybe_append`] when the consistency check passed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,9 +33,11 @@ pub struct Appended {
 }
 
 impl RaftLog {
-    /// A log whose base is `snapshot` plus `entries` following it. Commit and apply cursors
+    /// A log whose base is `snapshot` plus `entries` following it (a `Vec<Entry>`, or the
+    /// [`StoredEntries`] of a disk, whose runs the log then shares). Commit and apply cursors
     /// start at the snapshot (they are volatile, Figure 2). Nothing is unstable.
-    pub fn restore(snapshot: Snapshot, entries: Vec<Entry>) -> Self {
+    pub fn restore(snapshot: Snapshot, entries: impl Into<StoredEntries>) -> Self {
+        let entries = entries.into();
         let base = snapshot.last_included_index;
         for (i, e) in entries.iter().enumerate() {
             assert_eq!(
@@ -71,7 +54,6 @@ impl RaftLog {
             last_applied: base,
             unstable_from,
             snapshot_unstable: false,
-            unstable_run: None,
         }
     }
 
@@ -81,7 +63,7 @@ impl RaftLog {
     }
 
     /// The retained entries.
-    pub fn entries(&self) -> &[Entry] {
+    pub fn entries(&self) -> &StoredEntries {
         &self.entries
     }
 
@@ -139,10 +121,10 @@ impl RaftLog {
         (last_term, last_index) >= (self.last_term(), self.last_index())
     }
 
-    /// Entries `lo..=hi`, at most `max` of them, borrowed. `lo` must be retained.
-    pub fn range(&self, lo: u64, hi: u64, max: u64) -> &[Entry] {
+    /// Positions in `entries` of `lo..=hi`, at most `max` entries. `lo` must be retained.
+    fn positions(&self, lo: u64, hi: u64, max: u64) -> (usize, usize) {
         if lo > hi {
-            return &[];
+            return (0, 0);
         }
         let base = self.snapshot.last_included_index;
         assert!(
@@ -150,12 +132,26 @@ impl RaftLog {
             "slice {lo}..={hi} out of range"
         );
         let hi = hi.min(lo.saturating_add(max - 1));
-        &self.entries[(lo - base - 1) as usize..(hi - base) as usize]
+        ((lo - base - 1) as usize, (hi - base) as usize)
+    }
+
+    /// Entries `lo..=hi`, borrowed, in order. `lo` must be retained.
+    pub fn iter_range(&self, lo: u64, hi: u64) -> impl DoubleEndedIterator<Item = &Entry> {
+        let (a, b) = self.positions(lo, hi, u64::MAX);
+        self.entries.iter_range(a, b)
+    }
+
+    /// Entries `lo..=hi`, at most `max` of them, as a shared run: no copy when one stored
+    /// run holds them (the usual case). `lo` must be retained.
+    pub fn run(&self, lo: u64, hi: u64, max: u64) -> SharedEntries {
+        let (a, b) = self.positions(lo, hi, max);
+        self.entries.run(a, b)
     }
 
     /// Clones entries `lo..=hi`, at most `max` of them. `lo` must be retained.
     pub fn slice(&self, lo: u64, hi: u64, max: u64) -> Vec<Entry> {
-        self.range(lo, hi, max).to_vec()
+        let (a, b) = self.positions(lo, hi, max);
+        self.entries.iter_range(a, b).cloned().collect()
     }
 
     /// Appends entries created by the leader. Panics if they do not follow the last entry.
@@ -165,12 +161,12 @@ impl RaftLog {
             self.last_index() + 1,
             "leader append must extend the log"
         );
-        self.entries.push(entry);
+        self.entries.push_entry(entry);
     }
 
     /// The AppendEntries receiver rules (§5.3): check the entry at `prev_log_index`, delete a
-    /// conflicting suffix, append what is new. When the whole run is new, it is kept to be
-    /// handed out for persistence as is (see [`RaftLog::take_unstable`]).
+    /// conflicting suffix, append what is new. The new entries are stored as a window onto
+    /// the message's run (shared, not copied).
     /// `allow_overwrite_committed` is only set by a deliberately buggy configuration;
     /// otherwise truncating a committed entry is a bug.
     pub fn maybe_append(
@@ -201,10 +197,7 @@ impl RaftLog {
                 truncated_from = Some(at);
             }
             // Entries before `skip` are already in the log (same index and term).
-            self.entries.extend_from_slice(&entries[skip..]);
-            if skip == 0 {
-                self.offer_unstable_run(entries);
-            }
+            self.entries.push(entries.window(skip, entries.len()));
         }
         Ok(Appended {
             last_new_index,
@@ -216,7 +209,6 @@ impl RaftLog {
         let base = self.snapshot.last_included_index;
         assert!(index > base, "cannot truncate into the snapshot");
         self.entries.truncate((index - base - 1) as usize);
-        self.unstable_run = None;
         self.unstable_from = self.unstable_from.min(index);
         self.commit_index = self.commit_index.min(index - 1);
         self.last_applied = self.last_applied.min(self.commit_index);
@@ -305,34 +297,18 @@ impl RaftLog {
     }
 
     /// Hands out the snapshot and entries not yet persisted; they count as persisted after.
-    /// The entries are the offered run (see [`RaftLog::offer_unstable_run`]) when it covers
-    /// exactly the unstable range, otherwise a copy of the range.
+    /// The entries are a window onto the stored runs (no copy when one run holds them).
     pub fn take_unstable(&mut self) -> (Option<Snapshot>, SharedEntries) {
         let snap = std::mem::take(&mut self.snapshot_unstable).then(|| self.snapshot.clone());
-        let run = self.unstable_run.take();
         let last = self.last_index();
         let entries = if self.unstable_from <= last {
             let lo = self.unstable_from.max(self.first_index());
-            let span =
-                |r: &SharedEntries| r.first().map(|e| e.index).zip(r.last().map(|e| e.index));
-            match run {
-                Some(r) if span(&r) == Some((lo, last)) => r,
-                _ => SharedEntries::from(self.slice(lo, last, u64::MAX)),
-            }
+            self.run(lo, last, u64::MAX)
         } else {
             SharedEntries::default()
         };
         self.unstable_from = last + 1;
         (snap, entries)
-    }
-
-    /// Offers `run`, a copy of this log's entries from its first index on (shared with the
-    /// messages that carry it), to be handed out by [`RaftLog::take_unstable`] instead of a
-    /// fresh copy. Kept only when it starts at the first unstable entry.
-    pub fn offer_unstable_run(&mut self, run: &SharedEntries) {
-        if run.first().map(|e| e.index) == Some(self.unstable_from) {
-            self.unstable_run = Some(run.clone());
-        }
     }
 
     /// Marks the base snapshot as to be persisted (a fresh server's initial configuration).
@@ -347,8 +323,7 @@ impl RaftLog {
         assert!(index <= self.last_applied && index > self.snapshot.last_included_index);
         assert_eq!(self.term(index), Some(snapshot.last_included_term));
         let drop = (index - self.snapshot.last_included_index) as usize;
-        self.entries.drain(..drop);
-        self.unstable_run = None;
+        self.entries.remove_front(drop);
         self.snapshot = snapshot;
         self.snapshot_unstable = true;
     }
@@ -364,10 +339,9 @@ impl RaftLog {
             "only snapshots beyond the commit index install"
         );
         let keep = self.term(index) == Some(snapshot.last_included_term);
-        self.unstable_run = None;
         if keep {
             let drop = (index - self.snapshot.last_included_index) as usize;
-            self.entries.drain(..drop);
+            self.entries.remove_front(drop);
             self.unstable_from = self.unstable_from.max(index + 1);
         } else {
             self.entries.clear();
@@ -386,8 +360,8 @@ impl RaftLog {
         let base = self.snapshot.last_included_index;
         let hi = index.min(self.last_index());
         if hi > base {
-            let upto = &self.entries[..(hi - base) as usize];
-            if let Some(e) = upto.iter().rev().find(|e| e.config().is_some()) {
+            let upto = self.entries.iter_range(0, (hi - base) as usize);
+            if let Some(e) = upto.rev().find(|e| e.config().is_some()) {
                 return (e.index, &e.config().expect("config entry").configuration);
             }
         }
@@ -422,7 +396,7 @@ mod tests {
     }
 
     fn log_with_terms(terms: &[u64]) -> RaftLog {
-        let entries = terms
+        let entries: Vec<Entry> = terms
             .iter()
             .enumerate()
             .map(|(i, &t)| ent(i as u64 + 1, t))

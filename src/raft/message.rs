@@ -122,33 +122,80 @@ impl Entry {
     }
 }
 
-/// An immutable run of entries that many messages can share: cloning it copies a pointer,
-/// not the entries (a leader sends the same range to every follower it broadcasts to).
+/// An immutable run of entries that many holders can share: cloning it copies a pointer, not
+/// the entries. A leader sends the same run to every follower it broadcasts to, and the run
+/// a log stores is the one a message carried, a disk persisted and a Ready handed out.
 ///
-/// Reads as a slice (`Deref<Target = [Entry]>`); debug-printed and serialized exactly like a
-/// `Vec<Entry>`, so traces and golden hashes do not depend on the representation.
+/// A run is a window onto a shared vector, so a part of a run is a run too
+/// ([`SharedEntries::window`]). Reads as a slice (`Deref<Target = [Entry]>`); debug-printed
+/// and serialized exactly like a `Vec<Entry>`, so traces and golden hashes do not depend on
+/// the representation.
 #[derive(Clone, Default)]
-pub struct SharedEntries(Option<Arc<Vec<Entry>>>);
+pub struct SharedEntries {
+    /// `None` for an empty run (a heartbeat's), which allocates nothing.
+    vec: Option<Arc<Vec<Entry>>>,
+    lo: usize,
+    hi: usize,
+}
 
 impl SharedEntries {
-    /// The entries as an owned vector: moved out when this is the last handle (the last
-    /// recipient of a broadcast), cloned otherwise.
+    /// The entries as an owned vector: moved out when this is the only handle on the whole
+    /// vector, cloned otherwise.
     pub fn into_vec(self) -> Vec<Entry> {
-        self.0.map(Arc::unwrap_or_clone).unwrap_or_default()
+        match self.vec {
+            None => Vec::new(),
+            Some(v) if self.lo == 0 && self.hi == v.len() => Arc::unwrap_or_clone(v),
+            Some(v) => v[self.lo..self.hi].to_vec(),
+        }
+    }
+
+    /// Entries `lo..hi` of this run (positions within it), sharing the same vector.
+    pub fn window(&self, lo: usize, hi: usize) -> SharedEntries {
+        assert!(
+            lo <= hi && hi <= self.len(),
+            "window {lo}..{hi} of {}",
+            self.len()
+        );
+        if lo == hi {
+            return SharedEntries::default();
+        }
+        SharedEntries {
+            vec: self.vec.clone(),
+            lo: self.lo + lo,
+            hi: self.lo + hi,
+        }
+    }
+
+    /// Appends `e` in place when this handle alone owns its vector and ends where the vector
+    /// does; otherwise gives `e` back. Shared entries are never modified.
+    pub(super) fn try_push(&mut self, e: Entry) -> Result<(), Entry> {
+        match self.vec.as_mut().and_then(Arc::get_mut) {
+            Some(v) if v.len() == self.hi => {
+                v.push(e);
+                self.hi += 1;
+                Ok(())
+            }
+            _ => Err(e),
+        }
     }
 }
 
 impl Deref for SharedEntries {
     type Target = [Entry];
     fn deref(&self) -> &[Entry] {
-        self.0.as_deref().map_or(&[], Vec::as_slice)
+        self.vec.as_deref().map_or(&[], |v| &v[self.lo..self.hi])
     }
 }
 
 impl From<Vec<Entry>> for SharedEntries {
-    /// Shares `v`; an empty vector (a heartbeat's) allocates nothing.
+    /// Shares `v`; an empty vector allocates nothing.
     fn from(v: Vec<Entry>) -> Self {
-        SharedEntries((!v.is_empty()).then(|| Arc::new(v)))
+        let hi = v.len();
+        SharedEntries {
+            vec: (!v.is_empty()).then(|| Arc::new(v)),
+            lo: 0,
+            hi,
+        }
     }
 }
 

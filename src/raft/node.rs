@@ -139,7 +139,7 @@ impl Node {
             configuration: Configuration::default(),
             data: Bytes::default(),
         });
-        let log = RaftLog::restore(snapshot, durable.entries.to_vec());
+        let log = RaftLog::restore(snapshot, durable.entries.clone());
         let mut node = Node::build(id, config, log, seed, now_ms)?;
         let hs = durable.hard_state;
         node.current_term = hs.current_term;

@@ -129,9 +129,9 @@ impl Node {
 
     /// The entries one AppendEntries carries from `next` (at most `max_entries_per_append`),
     /// taken from `shared` when it starts at `next` (the log and the limit do not change
-    /// within a broadcast, so the same start means the same range). A new run is offered to
-    /// the log for persistence, so the leader persists the very run it sends.
-    fn entries_from(&mut self, next: u64, shared: &mut Option<SharedEntries>) -> SharedEntries {
+    /// within a broadcast, so the same start means the same range). The run is a window onto
+    /// the log's own runs when one holds the range (no copy).
+    fn entries_from(&self, next: u64, shared: &mut Option<SharedEntries>) -> SharedEntries {
         let last = self.log.last_index();
         if next > last {
             return SharedEntries::default();
@@ -142,12 +142,7 @@ impl Node {
         {
             return s.clone();
         }
-        let built = SharedEntries::from(self.log.slice(
-            next,
-            last,
-            self.config.max_entries_per_append,
-        ));
-        self.log.offer_unstable_run(&built);
+        let built = self.log.run(next, last, self.config.max_entries_per_append);
         *shared = Some(built.clone());
         built
     }

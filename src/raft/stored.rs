@@ -1,7 +1,6 @@
-//! [`StoredEntries`]: the entries of a modelled disk, kept as the shared runs ([`SharedEntries`])
-//! that the Ready batches handed out, so persisting a batch stores a pointer instead of
-//! copying every entry (the leader persists the run it broadcast; a follower the run it
-//! received).
+//! [`StoredEntries`]: a sequence of entries kept as the shared runs ([`SharedEntries`]) they
+//! arrived in. A server's log and its modelled disk both use it, so appending a received run,
+//! sending a range, persisting it and handing it out copy pointers, not entries.
 
 use std::fmt;
 use std::ops::Index;
@@ -10,18 +9,16 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::message::{Entry, SharedEntries};
 
-/// One stored run: `shared[lo..hi]`, which ends at position `end` of the whole sequence.
+/// One stored run, which ends at position `end` of the whole sequence.
 #[derive(Clone)]
 struct Span {
-    shared: SharedEntries,
-    lo: usize,
-    hi: usize,
+    run: SharedEntries,
     end: usize,
 }
 
 impl Span {
-    fn entries(&self) -> &[Entry] {
-        &self.shared[self.lo..self.hi]
+    fn start(&self) -> usize {
+        self.end - self.run.len()
     }
 }
 
@@ -30,6 +27,7 @@ impl Span {
 /// a `Vec<Entry>` with the same entries, whatever the runs.
 #[derive(Clone, Default)]
 pub struct StoredEntries {
+    /// Never holds an empty run.
     spans: Vec<Span>,
 }
 
@@ -44,34 +42,80 @@ impl StoredEntries {
         self.spans.is_empty()
     }
 
+    /// Index of the span holding position `pos` (`spans.len()` past the end). Most lookups
+    /// are near the end (the last entry, the one before a new run), so the last few spans
+    /// are tried before a binary search.
+    fn span_of(&self, pos: usize) -> usize {
+        if pos >= self.len() {
+            return self.spans.len();
+        }
+        for (i, s) in self.spans.iter().enumerate().rev().take(4) {
+            if pos >= s.start() {
+                return i;
+            }
+        }
+        self.spans.partition_point(|s| s.end <= pos)
+    }
+
     /// The entry at position `pos` (0-based), if any.
     pub fn get(&self, pos: usize) -> Option<&Entry> {
-        let i = self.spans.partition_point(|s| s.end <= pos);
-        let s = self.spans.get(i)?;
-        let start = s.end - (s.hi - s.lo);
-        s.entries().get(pos - start)
+        let s = self.spans.get(self.span_of(pos))?;
+        s.run.get(pos - s.start())
     }
 
     /// The first entry.
     pub fn first(&self) -> Option<&Entry> {
-        self.spans.first().and_then(|s| s.entries().first())
+        self.spans.first().and_then(|s| s.run.first())
     }
 
     /// The last entry.
     pub fn last(&self) -> Option<&Entry> {
-        self.spans.last().and_then(|s| s.entries().last())
+        self.spans.last().and_then(|s| s.run.last())
     }
 
     /// The entries in order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Entry> + '_ {
-        self.spans.iter().flat_map(Span::entries)
+        self.spans.iter().flat_map(|s| s.run.iter())
+    }
+
+    /// The entries at positions `lo..hi` (clamped to the sequence), in order.
+    pub fn iter_range(&self, lo: usize, hi: usize) -> impl DoubleEndedIterator<Item = &Entry> {
+        let hi = hi.min(self.len());
+        let lo = lo.min(hi);
+        let (first, last) = if lo < hi {
+            (self.span_of(lo), self.span_of(hi - 1) + 1)
+        } else {
+            (0, 0)
+        };
+        self.spans[first..last].iter().flat_map(move |s| {
+            let start = s.start();
+            &s.run[lo.saturating_sub(start)..(hi - start).min(s.run.len())]
+        })
+    }
+
+    /// The entries at positions `lo..hi` as one run: a window onto the stored run when one
+    /// holds them all (no copy), otherwise a new run of clones.
+    pub fn run(&self, lo: usize, hi: usize) -> SharedEntries {
+        assert!(
+            lo <= hi && hi <= self.len(),
+            "run {lo}..{hi} of {}",
+            self.len()
+        );
+        if lo == hi {
+            return SharedEntries::default();
+        }
+        let s = &self.spans[self.span_of(lo)];
+        if hi <= s.end {
+            return s.run.window(lo - s.start(), hi - s.start());
+        }
+        self.iter_range(lo, hi).cloned().collect()
     }
 
     /// The entries as an owned vector (clones each entry; the payloads stay shared).
     pub fn to_vec(&self) -> Vec<Entry> {
         let mut v = Vec::with_capacity(self.len());
         for s in &self.spans {
-            v.extend_from_slice(s.entries());
+            v.extend_from_slice(&s.run);
         }
         v
     }
@@ -81,14 +125,24 @@ impl StoredEntries {
         if run.is_empty() {
             return;
         }
-        let (lo, hi) = (0, run.len());
-        let end = self.len() + hi;
-        self.spans.push(Span {
-            shared: run,
-            lo,
-            hi,
-            end,
-        });
+        let end = self.len() + run.len();
+        self.spans.push(Span { run, end });
+    }
+
+    /// Appends one entry: in place at the end of the last run when nobody else holds it,
+    /// otherwise as the start of a new run.
+    pub fn push_entry(&mut self, e: Entry) {
+        let e = match self.spans.last_mut() {
+            Some(last) => match last.run.try_push(e) {
+                Ok(()) => {
+                    last.end += 1;
+                    return;
+                }
+                Err(e) => e,
+            },
+            None => e,
+        };
+        self.push(SharedEntries::from(vec![e]));
     }
 
     /// Keeps the first `len` entries.
@@ -96,17 +150,15 @@ impl StoredEntries {
         if len >= self.len() {
             return;
         }
-        let i = self.spans.partition_point(|s| s.end <= len);
+        let i = self.span_of(len);
         self.spans.truncate(i + 1);
-        let s = self
-            .spans
-            .last_mut()
-            .expect("len < total, so span i exists");
-        let cut = s.end - len;
-        s.hi -= cut;
-        s.end = len;
-        if s.hi == s.lo {
+        let s = &mut self.spans[i];
+        let keep = len - s.start();
+        if keep == 0 {
             self.spans.pop();
+        } else {
+            s.run = s.run.window(0, keep);
+            s.end = len;
         }
     }
 
@@ -116,11 +168,11 @@ impl StoredEntries {
             self.clear();
             return;
         }
-        let i = self.spans.partition_point(|s| s.end <= n);
+        let i = self.span_of(n);
         self.spans.drain(..i);
         let first = &mut self.spans[0];
-        let start = first.end - (first.hi - first.lo);
-        first.lo += n - start;
+        let skip = n - first.start();
+        first.run = first.run.window(skip, first.run.len());
         for s in &mut self.spans {
             s.end -= n;
         }
@@ -218,6 +270,21 @@ mod tests {
     }
 
     #[test]
+    fn entries_append_in_place_only_to_an_unshared_run() {
+        let mut s = StoredEntries::default();
+        s.push_entry(run(1, 1)[0].clone());
+        s.push_entry(run(2, 2)[0].clone());
+        let sent = s.run(0, 2);
+        s.push_entry(run(3, 3)[0].clone());
+        assert_eq!(sent.len(), 2, "a shared run never grows");
+        assert_eq!(indices(&s), vec![1, 2, 3]);
+        s.truncate(1);
+        s.push_entry(run(2, 2)[0].clone());
+        assert_eq!(indices(&s), vec![1, 2]);
+        assert_eq!(sent.iter().map(|e| e.index).collect::<Vec<_>>(), vec![1, 2]);
+    }
+
+    #[test]
     fn truncate_and_remove_front_cut_inside_runs() {
         let mut s = StoredEntries::default();
         for (lo, hi) in [(1, 3), (4, 6), (7, 9)] {
@@ -228,6 +295,16 @@ mod tests {
         s.truncate(3);
         assert_eq!(indices(&s), vec![1, 2, 3]);
         s.push(run(4, 6));
+        assert_eq!(
+            s.run(1, 3).iter().map(|e| e.index).collect::<Vec<_>>(),
+            vec![2, 3]
+        );
+        assert_eq!(
+            s.run(2, 5).iter().map(|e| e.index).collect::<Vec<_>>(),
+            vec![3, 4, 5]
+        );
+        let tail: Vec<u64> = s.iter_range(2, 9).rev().map(|e| e.index).collect();
+        assert_eq!(tail, vec![6, 5, 4, 3]);
         s.remove_front(4);
         assert_eq!(indices(&s), vec![5, 6]);
         assert_eq!(s[0].index, 5);
