@@ -164,6 +164,20 @@ impl RaftLog {
         self.entries.push_entry(entry);
     }
 
+    /// Appends consecutive entries created by the leader as one run. Panics if they do not
+    /// follow the last entry.
+    pub fn append_run(&mut self, entries: Vec<Entry>) {
+        let next = self.last_index() + 1;
+        assert!(
+            entries
+                .iter()
+                .enumerate()
+                .all(|(i, e)| e.index == next + i as u64),
+            "leader append must extend the log"
+        );
+        self.entries.push(SharedEntries::from(entries));
+    }
+
     /// The AppendEntries receiver rules (§5.3): check the entry at `prev_log_index`, delete a
     /// conflicting suffix, append what is new. The new entries are stored as a window onto
     /// the message's run (shared, not copied).

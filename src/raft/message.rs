@@ -133,23 +133,27 @@ impl Entry {
 #[derive(Clone, Default)]
 pub struct SharedEntries {
     /// `None` for an empty run (a heartbeat's), which allocates nothing.
-    vec: Option<Arc<Vec<Entry>>>,
+    vec: Option<Arc<[Entry]>>,
     lo: usize,
     hi: usize,
 }
 
 impl SharedEntries {
-    /// The entries as an owned vector: moved out when this is the only handle on the whole
-    /// vector, cloned otherwise.
-    pub fn into_vec(self) -> Vec<Entry> {
-        match self.vec {
-            None => Vec::new(),
-            Some(v) if self.lo == 0 && self.hi == v.len() => Arc::unwrap_or_clone(v),
-            Some(v) => v[self.lo..self.hi].to_vec(),
+    /// A run of one entry (one allocation).
+    pub fn one(e: Entry) -> SharedEntries {
+        SharedEntries {
+            vec: Some(Arc::from([e])),
+            lo: 0,
+            hi: 1,
         }
     }
 
-    /// Entries `lo..hi` of this run (positions within it), sharing the same vector.
+    /// The entries as an owned vector (clones each entry; the payloads stay shared).
+    pub fn into_vec(self) -> Vec<Entry> {
+        self.to_vec()
+    }
+
+    /// Entries `lo..hi` of this run (positions within it), sharing the same allocation.
     pub fn window(&self, lo: usize, hi: usize) -> SharedEntries {
         assert!(
             lo <= hi && hi <= self.len(),
@@ -165,19 +169,6 @@ impl SharedEntries {
             hi: self.lo + hi,
         }
     }
-
-    /// Appends `e` in place when this handle alone owns its vector and ends where the vector
-    /// does; otherwise gives `e` back. Shared entries are never modified.
-    pub(super) fn try_push(&mut self, e: Entry) -> Result<(), Entry> {
-        match self.vec.as_mut().and_then(Arc::get_mut) {
-            Some(v) if v.len() == self.hi => {
-                v.push(e);
-                self.hi += 1;
-                Ok(())
-            }
-            _ => Err(e),
-        }
-    }
 }
 
 impl Deref for SharedEntries {
@@ -188,11 +179,11 @@ impl Deref for SharedEntries {
 }
 
 impl From<Vec<Entry>> for SharedEntries {
-    /// Shares `v`; an empty vector allocates nothing.
+    /// Shares `v`'s entries; an empty vector allocates nothing.
     fn from(v: Vec<Entry>) -> Self {
         let hi = v.len();
         SharedEntries {
-            vec: (!v.is_empty()).then(|| Arc::new(v)),
+            vec: (!v.is_empty()).then(|| Arc::from(v)),
             lo: 0,
             hi,
         }

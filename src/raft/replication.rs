@@ -34,14 +34,16 @@ impl Node {
     ) -> Result<u64, ProposeError> {
         self.check_can_propose()?;
         let first = self.log.last_index() + 1;
-        for command in commands {
-            let index = self.log.last_index() + 1;
-            self.log.append(Entry {
+        let term = self.current_term;
+        let entries: Vec<Entry> = (first..)
+            .zip(commands)
+            .map(|(index, command)| Entry {
                 index,
-                term: self.current_term,
+                term,
                 payload: EntryPayload::Command(command),
-            });
-        }
+            })
+            .collect();
+        self.log.append_run(entries);
         self.after_leader_append();
         Ok(first)
     }
