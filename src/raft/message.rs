@@ -134,8 +134,9 @@ impl Entry {
 pub struct SharedEntries {
     /// `None` for an empty run (a heartbeat's), which allocates nothing.
     vec: Option<Arc<[Entry]>>,
-    lo: usize,
-    hi: usize,
+    /// The window `lo..hi` of `vec` (32-bit: a log stores one of these per run).
+    lo: u32,
+    hi: u32,
 }
 
 impl SharedEntries {
@@ -165,8 +166,8 @@ impl SharedEntries {
         }
         SharedEntries {
             vec: self.vec.clone(),
-            lo: self.lo + lo,
-            hi: self.lo + hi,
+            lo: self.lo + lo as u32,
+            hi: self.lo + hi as u32,
         }
     }
 }
@@ -174,14 +175,16 @@ impl SharedEntries {
 impl Deref for SharedEntries {
     type Target = [Entry];
     fn deref(&self) -> &[Entry] {
-        self.vec.as_deref().map_or(&[], |v| &v[self.lo..self.hi])
+        self.vec
+            .as_deref()
+            .map_or(&[], |v| &v[self.lo as usize..self.hi as usize])
     }
 }
 
 impl From<Vec<Entry>> for SharedEntries {
     /// Shares `v`'s entries; an empty vector allocates nothing.
     fn from(v: Vec<Entry>) -> Self {
-        let hi = v.len();
+        let hi = u32::try_from(v.len()).expect("a run holds fewer than 2^32 entries");
         SharedEntries {
             vec: (!v.is_empty()).then(|| Arc::from(v)),
             lo: 0,

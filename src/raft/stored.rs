@@ -29,12 +29,14 @@ impl Span {
 pub struct StoredEntries {
     /// Never holds an empty run.
     spans: Vec<Span>,
+    /// Number of entries (the last span's `end`), kept apart: it is read on every lookup.
+    len: usize,
 }
 
 impl StoredEntries {
     /// Number of entries.
     pub fn len(&self) -> usize {
-        self.spans.last().map_or(0, |s| s.end)
+        self.len
     }
 
     /// Whether there is no entry.
@@ -125,7 +127,8 @@ impl StoredEntries {
         if run.is_empty() {
             return;
         }
-        let end = self.len() + run.len();
+        self.len += run.len();
+        let end = self.len;
         self.spans.push(Span { run, end });
     }
 
@@ -149,6 +152,7 @@ impl StoredEntries {
             s.run = s.run.window(0, keep);
             s.end = len;
         }
+        self.len = len;
     }
 
     /// Drops the first `n` entries (all of them if there are fewer).
@@ -165,11 +169,13 @@ impl StoredEntries {
         for s in &mut self.spans {
             s.end -= n;
         }
+        self.len -= n;
     }
 
     /// Drops every entry.
     pub fn clear(&mut self) {
         self.spans.clear();
+        self.len = 0;
     }
 }
 
