@@ -149,6 +149,18 @@ impl SharedEntries {
         }
     }
 
+    /// Number of entries (without building the slice).
+    #[inline]
+    pub fn len(&self) -> usize {
+        (self.hi - self.lo) as usize
+    }
+
+    /// Whether the run is empty.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.hi == self.lo
+    }
+
     /// The entries as an owned vector (clones each entry; the payloads stay shared).
     pub fn into_vec(self) -> Vec<Entry> {
         self.to_vec()

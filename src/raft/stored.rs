@@ -17,6 +17,7 @@ struct Span {
 }
 
 impl Span {
+    #[inline]
     fn start(&self) -> usize {
         self.end - self.run.len()
     }
@@ -35,6 +36,7 @@ pub struct StoredEntries {
 
 impl StoredEntries {
     /// Number of entries.
+    #[inline]
     pub fn len(&self) -> usize {
         self.len
     }
@@ -47,6 +49,7 @@ impl StoredEntries {
     /// Index of the span holding position `pos` (`spans.len()` past the end). Most lookups
     /// are near the end (the last entry, the one before a new run), so the last few spans
     /// are tried before a binary search.
+    #[inline]
     fn span_of(&self, pos: usize) -> usize {
         if pos >= self.len() {
             return self.spans.len();
@@ -60,6 +63,7 @@ impl StoredEntries {
     }
 
     /// The entry at position `pos` (0-based), if any.
+    #[inline]
     pub fn get(&self, pos: usize) -> Option<&Entry> {
         let s = self.spans.get(self.span_of(pos))?;
         s.run.get(pos - s.start())
