@@ -289,9 +289,9 @@ mod tests {
             s.push(run(lo, hi));
         }
         s.truncate(5);
-        assert_eq!(indices(&s), vec![1, 2, 3, 4, 5]);
+        assert_eq!((indices(&s), s.len()), (vec![1, 2, 3, 4, 5], 5));
         s.truncate(3);
-        assert_eq!(indices(&s), vec![1, 2, 3]);
+        assert_eq!((indices(&s), s.len()), (vec![1, 2, 3], 3));
         s.push(run(4, 6));
         assert_eq!(
             s.run(1, 3).iter().map(|e| e.index).collect::<Vec<_>>(),
@@ -304,9 +304,9 @@ mod tests {
         let tail: Vec<u64> = s.iter_range(2, 9).rev().map(|e| e.index).collect();
         assert_eq!(tail, vec![6, 5, 4, 3]);
         s.remove_front(4);
-        assert_eq!(indices(&s), vec![5, 6]);
+        assert_eq!((indices(&s), s.len()), (vec![5, 6], 2));
         assert_eq!(s[0].index, 5);
         s.remove_front(9);
-        assert!(s.is_empty() && s.first().is_none());
+        assert!(s.is_empty() && s.first().is_none() && s.len() == 0);
     }
 }
