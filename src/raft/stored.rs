@@ -307,6 +307,7 @@ mod tests {
         assert_eq!((indices(&s), s.len()), (vec![5, 6], 2));
         assert_eq!(s[0].index, 5);
         s.remove_front(9);
-        assert!(s.is_empty() && s.first().is_none() && s.len() == 0);
+        assert!(s.is_empty() && s.first().is_none());
+        assert_eq!(s.len(), 0);
     }
 }
