@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use raftlab::raft::{
-    Bytes, Config, Configuration, DurableState, Entry, EntryPayload, Node, RaftLog, Snapshot,
+    Bytes, Config, Configuration, DurableState, Entry, EntryPayload, Node, RaftLog, SharedEntries,
+    Snapshot,
 };
 
 use driver::{Cluster, RaftlabServer};
@@ -117,9 +118,9 @@ fn micro(c: &mut Criterion) {
     });
     g.bench_function("log_maybe_append_follower/64", |b| {
         b.iter_batched(
-            || (empty_log(), batch.clone()),
+            || (empty_log(), SharedEntries::from(batch.clone())),
             |(mut log, entries)| {
-                log.maybe_append(0, 0, black_box(entries), false)
+                log.maybe_append(0, 0, black_box(&entries), false)
                     .expect("matches");
                 log
             },

@@ -48,7 +48,7 @@ fn durable(n: u32, term: u64, vote: Option<NodeId>, log_terms: &[u64]) -> Durabl
             configuration: Configuration::with_voters(&voters(n)),
             data: Bytes::default(),
         }),
-        entries: entries(log_terms),
+        entries: entries(log_terms).into(),
     }
 }
 

@@ -414,7 +414,7 @@ fn committed_entries_by_reference_are_read_from_the_log() {
             let rd = node.ready();
             if by_reference {
                 assert!(rd.committed_entries.is_empty());
-                applied.extend_from_slice(node.log_range(first_new, node.last_applied()));
+                applied.extend(node.log_range(first_new, node.last_applied()).cloned());
             } else {
                 applied.extend(rd.committed_entries);
             }

@@ -12,6 +12,7 @@ use super::message::{Entry, NodeId, Snapshot};
 use super::node::Node;
 use super::progress::Progress;
 use super::quorum::majority;
+use super::stored::StoredEntries;
 
 /// Why an entry is (not yet) committed, as far as this server can tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,15 +87,15 @@ impl Node {
     }
 
     /// The retained log entries (after the snapshot).
-    pub fn log_entries(&self) -> &[Entry] {
+    pub fn log_entries(&self) -> &StoredEntries {
         self.log.entries()
     }
 
     /// The retained entries `lo..=hi`, borrowed (empty when `lo > hi`). Panics unless both
     /// ends are retained. With [`Node::set_committed_entries_by_reference`], this is how a
     /// caller reads what a [`crate::raft::Ready`] committed.
-    pub fn log_range(&self, lo: u64, hi: u64) -> &[Entry] {
-        self.log.range(lo, hi, u64::MAX)
+    pub fn log_range(&self, lo: u64, hi: u64) -> impl DoubleEndedIterator<Item = &Entry> {
+        self.log.iter_range(lo, hi)
     }
 
     /// The entry at `index`, if retained.

@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::membership::Configuration;
-use super::message::{AppendReject, AppendRejectReason, Entry, Snapshot};
+use super::message::{AppendReject, AppendRejectReason, Entry, SharedEntries, Snapshot};
+use super::stored::StoredEntries;
 
 /// A server's log.
 ///
@@ -13,7 +14,7 @@ use super::message::{AppendReject, AppendRejectReason, Entry, Snapshot};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RaftLog {
     snapshot: Snapshot,
-    entries: Vec<Entry>,
+    entries: StoredEntries,
     commit_index: u64,
     last_applied: u64,
     /// Entries from this index on have not yet been handed out for persistence.
@@ -32,9 +33,11 @@ pub struct Appended {
 }
 
 impl RaftLog {
-    /// A log whose base is `snapshot` plus `entries` following it. Commit and apply cursors
+    /// A log whose base is `snapshot` plus `entries` following it (a `Vec<Entry>`, or the
+    /// [`StoredEntries`] of a disk, whose runs the log then shares). Commit and apply cursors
     /// start at the snapshot (they are volatile, Figure 2). Nothing is unstable.
-    pub fn restore(snapshot: Snapshot, entries: Vec<Entry>) -> Self {
+    pub fn restore(snapshot: Snapshot, entries: impl Into<StoredEntries>) -> Self {
+        let entries = entries.into();
         let base = snapshot.last_included_index;
         for (i, e) in entries.iter().enumerate() {
             assert_eq!(
@@ -60,7 +63,7 @@ impl RaftLog {
     }
 
     /// The retained entries.
-    pub fn entries(&self) -> &[Entry] {
+    pub fn entries(&self) -> &StoredEntries {
         &self.entries
     }
 
@@ -118,10 +121,10 @@ impl RaftLog {
         (last_term, last_index) >= (self.last_term(), self.last_index())
     }
 
-    /// Entries `lo..=hi`, at most `max` of them, borrowed. `lo` must be retained.
-    pub fn range(&self, lo: u64, hi: u64, max: u64) -> &[Entry] {
+    /// Positions in `entries` of `lo..=hi`, at most `max` entries. `lo` must be retained.
+    fn positions(&self, lo: u64, hi: u64, max: u64) -> (usize, usize) {
         if lo > hi {
-            return &[];
+            return (0, 0);
         }
         let base = self.snapshot.last_included_index;
         assert!(
@@ -129,12 +132,26 @@ impl RaftLog {
             "slice {lo}..={hi} out of range"
         );
         let hi = hi.min(lo.saturating_add(max - 1));
-        &self.entries[(lo - base - 1) as usize..(hi - base) as usize]
+        ((lo - base - 1) as usize, (hi - base) as usize)
+    }
+
+    /// Entries `lo..=hi`, borrowed, in order. `lo` must be retained.
+    pub fn iter_range(&self, lo: u64, hi: u64) -> impl DoubleEndedIterator<Item = &Entry> {
+        let (a, b) = self.positions(lo, hi, u64::MAX);
+        self.entries.iter_range(a, b)
+    }
+
+    /// Entries `lo..=hi`, at most `max` of them, as a shared run: no copy when one stored
+    /// run holds them (the usual case). `lo` must be retained.
+    pub fn run(&self, lo: u64, hi: u64, max: u64) -> SharedEntries {
+        let (a, b) = self.positions(lo, hi, max);
+        self.entries.run(a, b)
     }
 
     /// Clones entries `lo..=hi`, at most `max` of them. `lo` must be retained.
     pub fn slice(&self, lo: u64, hi: u64, max: u64) -> Vec<Entry> {
-        self.range(lo, hi, max).to_vec()
+        let (a, b) = self.positions(lo, hi, max);
+        self.entries.iter_range(a, b).cloned().collect()
     }
 
     /// Appends entries created by the leader. Panics if they do not follow the last entry.
@@ -144,19 +161,33 @@ impl RaftLog {
             self.last_index() + 1,
             "leader append must extend the log"
         );
-        self.entries.push(entry);
+        self.entries.push_entry(entry);
+    }
+
+    /// Appends consecutive entries created by the leader as one run. Panics if they do not
+    /// follow the last entry.
+    pub fn append_run(&mut self, entries: Vec<Entry>) {
+        let next = self.last_index() + 1;
+        assert!(
+            entries
+                .iter()
+                .enumerate()
+                .all(|(i, e)| e.index == next + i as u64),
+            "leader append must extend the log"
+        );
+        self.entries.push(SharedEntries::from(entries));
     }
 
     /// The AppendEntries receiver rules (§5.3): check the entry at `prev_log_index`, delete a
-    /// conflicting suffix, append what is new. Takes the message's entries by value so that
-    /// new entries move into the log instead of being cloned. `allow_overwrite_committed` is
-    /// only set by a deliberately buggy configuration; otherwise truncating a committed entry
-    /// is a bug.
+    /// conflicting suffix, append what is new. The new entries are stored as a window onto
+    /// the message's run (shared, not copied).
+    /// `allow_overwrite_committed` is only set by a deliberately buggy configuration;
+    /// otherwise truncating a committed entry is a bug.
     pub fn maybe_append(
         &mut self,
         prev_log_index: u64,
         prev_log_term: u64,
-        mut entries: Vec<Entry>,
+        entries: &SharedEntries,
         allow_overwrite_committed: bool,
     ) -> Result<Appended, AppendReject> {
         match self.term(prev_log_index) {
@@ -180,7 +211,7 @@ impl RaftLog {
                 truncated_from = Some(at);
             }
             // Entries before `skip` are already in the log (same index and term).
-            self.entries.extend(entries.drain(skip..));
+            self.entries.push(entries.window(skip, entries.len()));
         }
         Ok(Appended {
             last_new_index,
@@ -280,15 +311,17 @@ impl RaftLog {
     }
 
     /// Hands out the snapshot and entries not yet persisted; they count as persisted after.
-    pub fn take_unstable(&mut self) -> (Option<Snapshot>, Vec<Entry>) {
+    /// The entries are a window onto the stored runs (no copy when one run holds them).
+    pub fn take_unstable(&mut self) -> (Option<Snapshot>, SharedEntries) {
         let snap = std::mem::take(&mut self.snapshot_unstable).then(|| self.snapshot.clone());
-        let entries = if self.unstable_from <= self.last_index() {
+        let last = self.last_index();
+        let entries = if self.unstable_from <= last {
             let lo = self.unstable_from.max(self.first_index());
-            self.slice(lo, self.last_index(), u64::MAX)
+            self.run(lo, last, u64::MAX)
         } else {
-            Vec::new()
+            SharedEntries::default()
         };
-        self.unstable_from = self.last_index() + 1;
+        self.unstable_from = last + 1;
         (snap, entries)
     }
 
@@ -304,7 +337,7 @@ impl RaftLog {
         assert!(index <= self.last_applied && index > self.snapshot.last_included_index);
         assert_eq!(self.term(index), Some(snapshot.last_included_term));
         let drop = (index - self.snapshot.last_included_index) as usize;
-        self.entries.drain(..drop);
+        self.entries.remove_front(drop);
         self.snapshot = snapshot;
         self.snapshot_unstable = true;
     }
@@ -322,7 +355,7 @@ impl RaftLog {
         let keep = self.term(index) == Some(snapshot.last_included_term);
         if keep {
             let drop = (index - self.snapshot.last_included_index) as usize;
-            self.entries.drain(..drop);
+            self.entries.remove_front(drop);
             self.unstable_from = self.unstable_from.max(index + 1);
         } else {
             self.entries.clear();
@@ -341,8 +374,8 @@ impl RaftLog {
         let base = self.snapshot.last_included_index;
         let hi = index.min(self.last_index());
         if hi > base {
-            let upto = &self.entries[..(hi - base) as usize];
-            if let Some(e) = upto.iter().rev().find(|e| e.config().is_some()) {
+            let upto = self.entries.iter_range(0, (hi - base) as usize);
+            if let Some(e) = upto.rev().find(|e| e.config().is_some()) {
                 return (e.index, &e.config().expect("config entry").configuration);
             }
         }
@@ -363,6 +396,10 @@ mod tests {
         }
     }
 
+    fn run(entries: Vec<Entry>) -> SharedEntries {
+        SharedEntries::from(entries)
+    }
+
     fn snap(index: u64, term: u64) -> Snapshot {
         Snapshot {
             last_included_index: index,
@@ -373,7 +410,7 @@ mod tests {
     }
 
     fn log_with_terms(terms: &[u64]) -> RaftLog {
-        let entries = terms
+        let entries: Vec<Entry> = terms
             .iter()
             .enumerate()
             .map(|(i, &t)| ent(i as u64 + 1, t))
@@ -406,7 +443,7 @@ mod tests {
     #[test]
     fn append_rejects_missing_or_mismatched_prev_entry_with_hint() {
         let mut log = log_with_terms(&[1, 1, 2, 2]);
-        let r = log.maybe_append(6, 2, vec![], false).unwrap_err();
+        let r = log.maybe_append(6, 2, &run(vec![]), false).unwrap_err();
         assert_eq!(
             r.reason,
             AppendRejectReason::MissingEntry {
@@ -415,7 +452,7 @@ mod tests {
             }
         );
         assert_eq!((r.hint_index, r.hint_term), (4, 2));
-        let r = log.maybe_append(4, 3, vec![], false).unwrap_err();
+        let r = log.maybe_append(4, 3, &run(vec![]), false).unwrap_err();
         assert!(matches!(
             r.reason,
             AppendRejectReason::TermMismatch {
@@ -423,7 +460,7 @@ mod tests {
                 ..
             }
         ));
-        let r = log.maybe_append(4, 1, vec![], false).unwrap_err();
+        let r = log.maybe_append(4, 1, &run(vec![]), false).unwrap_err();
         assert_eq!(
             (r.hint_index, r.hint_term),
             (2, 1),
@@ -436,7 +473,7 @@ mod tests {
         let mut log = log_with_terms(&[1, 1, 2, 2]);
         log.take_unstable();
         let ok = log
-            .maybe_append(2, 1, vec![ent(3, 2), ent(4, 3), ent(5, 3)], false)
+            .maybe_append(2, 1, &run(vec![ent(3, 2), ent(4, 3), ent(5, 3)]), false)
             .unwrap();
         assert_eq!(
             ok,
@@ -458,7 +495,7 @@ mod tests {
     fn append_of_already_present_entries_changes_nothing() {
         let mut log = log_with_terms(&[1, 1, 2]);
         let ok = log
-            .maybe_append(0, 0, vec![ent(1, 1), ent(2, 1)], false)
+            .maybe_append(0, 0, &run(vec![ent(1, 1), ent(2, 1)]), false)
             .unwrap();
         assert_eq!(
             ok,
@@ -479,7 +516,7 @@ mod tests {
     fn truncating_a_committed_entry_is_a_bug() {
         let mut log = log_with_terms(&[1, 1]);
         log.commit_to(2);
-        let _ = log.maybe_append(1, 1, vec![ent(2, 5)], false);
+        let _ = log.maybe_append(1, 1, &run(vec![ent(2, 5)]), false);
     }
 
     #[test]

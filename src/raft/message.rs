@@ -122,33 +122,86 @@ impl Entry {
     }
 }
 
-/// An immutable run of entries that many messages can share: cloning it copies a pointer,
-/// not the entries (a leader sends the same range to every follower it broadcasts to).
+/// An immutable run of entries that many holders can share: cloning it copies a pointer, not
+/// the entries. A leader sends the same run to every follower it broadcasts to, and the run
+/// a log stores is the one a message carried, a disk persisted and a Ready handed out.
 ///
-/// Reads as a slice (`Deref<Target = [Entry]>`); debug-printed and serialized exactly like a
-/// `Vec<Entry>`, so traces and golden hashes do not depend on the representation.
+/// A run is a window onto a shared vector, so a part of a run is a run too
+/// ([`SharedEntries::window`]). Reads as a slice (`Deref<Target = [Entry]>`); debug-printed
+/// and serialized exactly like a `Vec<Entry>`, so traces and golden hashes do not depend on
+/// the representation.
 #[derive(Clone, Default)]
-pub struct SharedEntries(Option<Arc<Vec<Entry>>>);
+pub struct SharedEntries {
+    /// `None` for an empty run (a heartbeat's), which allocates nothing.
+    vec: Option<Arc<[Entry]>>,
+    /// The window `lo..hi` of `vec` (32-bit: a log stores one of these per run).
+    lo: u32,
+    hi: u32,
+}
 
 impl SharedEntries {
-    /// The entries as an owned vector: moved out when this is the last handle (the last
-    /// recipient of a broadcast), cloned otherwise.
+    /// A run of one entry (one allocation).
+    pub fn one(e: Entry) -> SharedEntries {
+        SharedEntries {
+            vec: Some(Arc::from([e])),
+            lo: 0,
+            hi: 1,
+        }
+    }
+
+    /// Number of entries (without building the slice).
+    #[inline]
+    pub fn len(&self) -> usize {
+        (self.hi - self.lo) as usize
+    }
+
+    /// Whether the run is empty.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.hi == self.lo
+    }
+
+    /// The entries as an owned vector (clones each entry; the payloads stay shared).
     pub fn into_vec(self) -> Vec<Entry> {
-        self.0.map(Arc::unwrap_or_clone).unwrap_or_default()
+        self.to_vec()
+    }
+
+    /// Entries `lo..hi` of this run (positions within it), sharing the same allocation.
+    pub fn window(&self, lo: usize, hi: usize) -> SharedEntries {
+        assert!(
+            lo <= hi && hi <= self.len(),
+            "window {lo}..{hi} of {}",
+            self.len()
+        );
+        if lo == hi {
+            return SharedEntries::default();
+        }
+        SharedEntries {
+            vec: self.vec.clone(),
+            lo: self.lo + lo as u32,
+            hi: self.lo + hi as u32,
+        }
     }
 }
 
 impl Deref for SharedEntries {
     type Target = [Entry];
     fn deref(&self) -> &[Entry] {
-        self.0.as_deref().map_or(&[], Vec::as_slice)
+        self.vec
+            .as_deref()
+            .map_or(&[], |v| &v[self.lo as usize..self.hi as usize])
     }
 }
 
 impl From<Vec<Entry>> for SharedEntries {
-    /// Shares `v`; an empty vector (a heartbeat's) allocates nothing.
+    /// Shares `v`'s entries; an empty vector allocates nothing.
     fn from(v: Vec<Entry>) -> Self {
-        SharedEntries((!v.is_empty()).then(|| Arc::new(v)))
+        let hi = u32::try_from(v.len()).expect("a run holds fewer than 2^32 entries");
+        SharedEntries {
+            vec: (!v.is_empty()).then(|| Arc::from(v)),
+            lo: 0,
+            hi,
+        }
     }
 }
 

@@ -39,6 +39,7 @@ mod reconfig;
 mod replication;
 mod snapshot;
 mod storage;
+mod stored;
 mod transfer;
 mod validate;
 
@@ -60,3 +61,4 @@ pub use progress::{Progress, ProgressState};
 pub use quorum::{majority, quorum_value, vote_result, VoteResult};
 pub use snapshot::CompactError;
 pub use storage::{DurableState, HardState, PersistBatch, ReadState, Ready};
+pub use stored::StoredEntries;

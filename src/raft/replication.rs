@@ -34,14 +34,16 @@ impl Node {
     ) -> Result<u64, ProposeError> {
         self.check_can_propose()?;
         let first = self.log.last_index() + 1;
-        for command in commands {
-            let index = self.log.last_index() + 1;
-            self.log.append(Entry {
+        let term = self.current_term;
+        let entries: Vec<Entry> = (first..)
+            .zip(commands)
+            .map(|(index, command)| Entry {
                 index,
-                term: self.current_term,
+                term,
                 payload: EntryPayload::Command(command),
-            });
-        }
+            })
+            .collect();
+        self.log.append_run(entries);
         self.after_leader_append();
         Ok(first)
     }
@@ -129,7 +131,8 @@ impl Node {
 
     /// The entries one AppendEntries carries from `next` (at most `max_entries_per_append`),
     /// taken from `shared` when it starts at `next` (the log and the limit do not change
-    /// within a broadcast, so the same start means the same range).
+    /// within a broadcast, so the same start means the same range). The run is a window onto
+    /// the log's own runs when one holds the range (no copy).
     fn entries_from(&self, next: u64, shared: &mut Option<SharedEntries>) -> SharedEntries {
         let last = self.log.last_index();
         if next > last {
@@ -141,11 +144,7 @@ impl Node {
         {
             return s.clone();
         }
-        let built = SharedEntries::from(self.log.slice(
-            next,
-            last,
-            self.config.max_entries_per_append,
-        ));
+        let built = self.log.run(next, last, self.config.max_entries_per_append);
         *shared = Some(built.clone());
         built
     }
@@ -240,12 +239,10 @@ impl Node {
         let old_commit = self.log.commit_index();
         let allow_overwrite = self.config.bugs.any();
         let has_config = entries.iter().any(|e| e.config().is_some());
-        match self.log.maybe_append(
-            prev_log_index,
-            prev_log_term,
-            entries.into_vec(),
-            allow_overwrite,
-        ) {
+        match self
+            .log
+            .maybe_append(prev_log_index, prev_log_term, &entries, allow_overwrite)
+        {
             Ok(appended) => {
                 if appended.truncated_from.is_some_and(|t| t <= old_commit) {
                     let index = appended.truncated_from.expect("checked");

@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::event::Event;
-use super::message::{Entry, Message, NodeId, Snapshot};
+use super::message::{Entry, Message, NodeId, SharedEntries, Snapshot};
+use super::stored::StoredEntries;
 
 /// The persistent scalar state (Figure 2): `current_term` and `voted_for`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -28,8 +29,9 @@ pub struct PersistBatch {
     /// snapshot's last entry with the same term.
     pub snapshot: Option<Snapshot>,
     /// Entries to write. Any persisted entry at or after `entries[0].index` is replaced
-    /// (conflict truncation, §5.3).
-    pub entries: Vec<Entry>,
+    /// (conflict truncation, §5.3). Usually the very run the leader broadcast or the follower
+    /// received, so storing it shares the entries instead of copying them.
+    pub entries: SharedEntries,
 }
 
 impl PersistBatch {
@@ -85,12 +87,12 @@ pub struct DurableState {
     /// Latest snapshot (a fresh server's is index 0 with the initial configuration).
     pub snapshot: Option<Snapshot>,
     /// Entries after the snapshot. Invariant: consecutive, starting at snapshot index + 1.
-    pub entries: Vec<Entry>,
+    pub entries: StoredEntries,
 }
 
 impl DurableState {
-    /// Writes a batch, in order: hard state, snapshot, entries. Clones what it stores; a
-    /// caller that is done with the batch should prefer [`DurableState::apply_owned`].
+    /// Writes a batch, in order: hard state, snapshot, entries. The entries are stored as the
+    /// batch's shared run (a pointer copy, not a copy of each entry).
     pub fn apply(&mut self, batch: &PersistBatch) {
         if let Some(hs) = batch.hard_state {
             self.hard_state = hs;
@@ -98,14 +100,10 @@ impl DurableState {
         if let Some(snap) = &batch.snapshot {
             self.install_snapshot(snap.clone());
         }
-        if let Some(first) = batch.entries.first() {
-            self.truncate_before_write(first.index);
-            self.entries.extend_from_slice(&batch.entries);
-        }
+        self.write_entries(batch.entries.clone());
     }
 
-    /// Like [`DurableState::apply`], but moves the batch's entries and snapshot onto the
-    /// disk instead of cloning them (one copy and one drop less per entry written).
+    /// Like [`DurableState::apply`], but moves the batch's snapshot and run onto the disk.
     pub fn apply_owned(&mut self, batch: PersistBatch) {
         if let Some(hs) = batch.hard_state {
             self.hard_state = hs;
@@ -113,9 +111,13 @@ impl DurableState {
         if let Some(snap) = batch.snapshot {
             self.install_snapshot(snap);
         }
-        if let Some(first) = batch.entries.first() {
+        self.write_entries(batch.entries);
+    }
+
+    fn write_entries(&mut self, run: SharedEntries) {
+        if let Some(first) = run.first() {
             self.truncate_before_write(first.index);
-            self.entries.extend(batch.entries);
+            self.entries.push(run);
         }
     }
 
@@ -144,7 +146,7 @@ impl DurableState {
                 .get((idx - base - 1) as usize)
                 .is_some_and(|e| e.term == snap.last_included_term);
         if has_last {
-            self.entries.drain(..(idx - base) as usize);
+            self.entries.remove_front((idx - base) as usize);
         } else {
             self.entries.clear();
         }

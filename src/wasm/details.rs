@@ -166,10 +166,10 @@ pub fn log_window(w: &World, id: NodeId, from: u64, count: u64) -> Option<Vec<En
     let first = log.first().map_or(u64::MAX, |e| e.index);
     let end_index = from.saturating_add(count);
     let end = (end_index.saturating_sub(first) as usize).min(log.len());
-    let flags = entry_flags(&log[..end]);
+    let flags = entry_flags(log.iter_range(0, end));
     let start = (from.saturating_sub(first) as usize).min(end);
-    let out = log[start..end]
-        .iter()
+    let out = log
+        .iter_range(start, end)
         .zip(&flags[start..end])
         .map(|(e, &f)| {
             let committed = e.index <= commit;

@@ -37,7 +37,9 @@
 use std::collections::BTreeSet;
 
 use crate::kv::Command;
-use crate::raft::{Entry, EntryPayload, MessageBody, MessageKind, NodeId, ProgressState, Role};
+use crate::raft::{
+    Entry, EntryPayload, MessageBody, MessageKind, NodeId, ProgressState, Role, StoredEntries,
+};
 use crate::sim::{envelope, Server, Status, World};
 
 /// Values in the global buffer.
@@ -381,7 +383,7 @@ fn classify(e: &Entry) -> (u32, Option<(u64, u64)>) {
 }
 
 /// The retained log of a server (its node's, or its disk's while crashed) and its snapshot index.
-pub fn retained_log(s: &Server) -> (&[Entry], u64) {
+pub fn retained_log(s: &Server) -> (&StoredEntries, u64) {
     match s.node() {
         Some(n) => (n.log_entries(), n.snapshot().last_included_index),
         None => {
@@ -395,9 +397,9 @@ pub fn retained_log(s: &Server) -> (&[Entry], u64) {
 }
 
 /// Per-entry flags of a retained log (duplicates found against earlier retained entries).
-pub fn entry_flags(log: &[Entry]) -> Vec<u32> {
+pub fn entry_flags<'a>(log: impl IntoIterator<Item = &'a Entry>) -> Vec<u32> {
     let mut seen = BTreeSet::new();
-    log.iter()
+    log.into_iter()
         .map(|e| {
             let (mut f, key) = classify(e);
             if let Some(k) = key {
@@ -418,7 +420,7 @@ pub fn log_cells(w: &World, from: u64, count: u64) -> Vec<f64> {
         let first = log.first().map_or(snap + 1, |e| e.index);
         // Duplicate detection needs the entries before the window too.
         let end = (from + count).saturating_sub(first).min(log.len() as u64) as usize;
-        let flags = entry_flags(&log[..end]);
+        let flags = entry_flags(log.iter_range(0, end));
         for i in from..from + count {
             if i <= snap && i >= 1 {
                 out.extend_from_slice(&[0.0, f64::from(cell::COMPACTED)]);

@@ -71,10 +71,9 @@ impl Server for RaftRsServer {
             m.from = self.node.raft.id;
             let entries: Vec<Entry> = batch
                 .iter()
-                .map(|p| {
-                    let mut e = Entry::default();
-                    e.data = p.to_vec().into();
-                    e
+                .map(|p| Entry {
+                    data: p.to_vec().into(),
+                    ..Default::default()
                 })
                 .collect();
             m.set_entries(entries.into());
