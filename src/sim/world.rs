@@ -53,16 +53,13 @@ pub(crate) const CHECKPOINT_TRACE_LINES: usize = 64;
 /// Recent client operations a checkpoint keeps besides those not folded yet.
 const CHECKPOINT_HISTORY_OPS: u64 = 64;
 
-/// A copy of the world for time travel, lighter than a clone: it shares the logs' entries and
-/// the client history's chunks with the others (as any clone does), keeps only the tail of the
-/// trace ring and of the recent client operations (the replay after restoring it writes the
-/// lines and operations since; the trace hash covers them all), and leaves out a running server's disk entries when they equal its node's log (as they do
-/// after every step unless a deliberate bug intervenes), restoring them from it.
+/// A copy of the world for time travel, lighter than a clone: it shares the logs' and disks'
+/// entry runs and the client history's chunks with the others (as any clone does), and keeps
+/// only the tail of the trace ring and of the recent client operations (the replay after
+/// restoring it writes the lines and operations since; the trace hash covers them all).
 #[derive(Debug, Clone)]
 pub(crate) struct Checkpoint {
     world: World,
-    /// Servers whose `disk.entries` were left out.
-    elided: Vec<NodeId>,
 }
 
 impl Checkpoint {
@@ -74,35 +71,12 @@ impl Checkpoint {
         let mut world = w.clone();
         w.trace = full;
         world.history = history;
-        let mut elided = Vec::new();
-        for (id, srv) in world.servers.iter_mut() {
-            let same = srv
-                .node
-                .as_ref()
-                .is_some_and(|n| n.log_entries() == srv.disk.entries.as_slice());
-            if same && !srv.disk.entries.is_empty() {
-                srv.disk.entries = Vec::new();
-                elided.push(*id);
-            }
-        }
-        Checkpoint { world, elided }
+        Checkpoint { world }
     }
 
     /// The world as it was taken.
     pub(crate) fn restore(&self) -> World {
-        let mut w = self.world.clone();
-        for id in &self.elided {
-            let srv = w
-                .servers
-                .get_mut(id)
-                .expect("bug: elided disk of an unknown server");
-            let node = srv
-                .node
-                .as_ref()
-                .expect("bug: elided disk of a crashed server");
-            srv.disk.entries = node.log_entries().to_vec();
-        }
-        w
+        self.world.clone()
     }
 
     /// Virtual time of the checkpoint.
