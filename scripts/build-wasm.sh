@@ -10,7 +10,7 @@ profile="${1:-dev}"
 out=www/pkg
 case "$profile" in
   dev) cargo_flags=(); dir=debug ;;
-  release) cargo_flags=(--release); dir=release ;;
+  release) cargo_flags=(--profile wasm-release); dir=wasm-release ;;
   *) die "unknown profile '$profile' (use dev or release)" ;;
 esac
 
