@@ -252,6 +252,11 @@ impl Network {
         all.into_iter()
     }
 
+    /// The id the next message put in flight will get (ids increase from 1).
+    pub fn next_id(&self) -> u64 {
+        self.next_id
+    }
+
     /// Number of messages in flight.
     pub fn in_flight_count(&self) -> usize {
         self.in_flight.len()

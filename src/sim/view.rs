@@ -261,6 +261,19 @@ impl World {
         self.network.in_flight()
     }
 
+    /// One message in flight by id (`None` once delivered or dropped): a lookup, where
+    /// [`World::in_flight`] collects and sorts them all.
+    pub fn in_flight_message(&self, id: u64) -> Option<&InFlight> {
+        self.network.get(id).ok()
+    }
+
+    /// The id the next message sent will get: messages sent since an observer last looked
+    /// have the ids from its last one up to this, those still in flight found by
+    /// [`World::in_flight_message`].
+    pub fn next_message_id(&self) -> u64 {
+        self.network.next_id()
+    }
+
     /// Everything scheduled, soonest first.
     pub fn pending_events(&self) -> Vec<PendingEvent> {
         self.queue

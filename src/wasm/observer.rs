@@ -456,13 +456,13 @@ impl Observer {
     }
 
     fn messages(&mut self, w: &World) {
-        let mut newest = self.last_message;
+        let next = w.next_message_id();
+        let sent_since = (self.last_message + 1)..next;
         let mut events = Vec::new();
-        for m in w
-            .in_flight()
-            .filter(|m| m.id > self.last_message && !m.duplicate)
+        for m in sent_since
+            .filter_map(|id| w.in_flight_message(id))
+            .filter(|m| !m.duplicate)
         {
-            newest = newest.max(m.id);
             let what = match &m.message.body {
                 MessageBody::RequestVoteResponse {
                     pre_vote,
@@ -505,7 +505,7 @@ impl Observer {
             };
             events.push(what);
         }
-        self.last_message = newest;
+        self.last_message = self.last_message.max(next.saturating_sub(1));
         for e in events {
             self.push(w, e);
         }

@@ -80,12 +80,25 @@ pub struct Recorder {
     open: BTreeSet<u64>,
     last_id: u64,
     last_step: u64,
-    delivered: BTreeMap<MessageKind, u64>,
+    /// Deliveries so far by kind code (the world's counters as of the last step).
+    delivered: [u64; KINDS],
     sent: u64,
     /// Messages refused at send time, so far.
     pub dropped_at_send: u64,
     commits: VecDeque<CommitPoint>,
     seen_commit: BTreeMap<NodeId, u64>,
+}
+
+/// Number of message kinds (codes `0..KINDS`, see [`kind_code`]).
+const KINDS: usize = 16;
+
+/// Deliveries so far by kind code: the world's counters without a map to copy every step.
+fn delivered_by_code(w: &World) -> [u64; KINDS] {
+    let mut out = [0; KINDS];
+    for (k, n) in &w.counters().delivered {
+        out[kind_code(*k) as usize] = *n;
+    }
+    out
 }
 
 fn commit_of(w: &World, id: NodeId) -> u64 {
@@ -104,7 +117,7 @@ impl Recorder {
 
     fn resync(&mut self, w: &World) {
         self.last_step = w.steps();
-        self.delivered = w.counters().delivered.clone();
+        self.delivered = delivered_by_code(w);
         self.sent = w.counters().messages_sent;
         self.last_id = w
             .in_flight()
@@ -122,10 +135,13 @@ impl Recorder {
         }
         self.close_departed(w);
         let mut fresh_originals = 0;
-        let seen_up_to = self.last_id;
-        for m in w.in_flight().filter(|m| m.id > seen_up_to) {
+        let next = w.next_message_id();
+        let sent_since = (self.last_id + 1)..next;
+        // Ids increase with sending: those sent since the last step are looked up one by one
+        // (those already delivered or dropped again were never in flight for an observer).
+        self.last_id = self.last_id.max(next.saturating_sub(1));
+        for m in sent_since.filter_map(|id| w.in_flight_message(id)) {
             fresh_originals += u64::from(!m.duplicate);
-            self.last_id = self.last_id.max(m.id);
             self.open.insert(m.id);
             self.messages.push_back(MessageRecord {
                 id: m.id,
@@ -156,26 +172,24 @@ impl Recorder {
 
     /// Ends the records of messages that left the network during the step.
     fn close_departed(&mut self, w: &World) {
-        let now_in_flight: BTreeSet<u64> = w.in_flight().map(|m| m.id).collect();
-        let gone: Vec<u64> = self.open.difference(&now_in_flight).copied().collect();
+        let gone: Vec<u64> = self
+            .open
+            .iter()
+            .copied()
+            .filter(|id| w.in_flight_message(*id).is_none())
+            .collect();
+        let now = delivered_by_code(w);
+        let before = std::mem::replace(&mut self.delivered, now);
         if gone.is_empty() {
-            self.delivered = w.counters().delivered.clone();
             return;
         }
-        let mut arrivals = w.counters().delivered.clone();
-        for (k, n) in &self.delivered {
-            if let Some(v) = arrivals.get_mut(k) {
-                *v = v.saturating_sub(*n);
-            }
-        }
-        self.delivered = w.counters().delivered.clone();
+        let mut arrivals: [u64; KINDS] = std::array::from_fn(|i| now[i].saturating_sub(before[i]));
         for id in gone {
             self.open.remove(&id);
             let Some(rec) = self.find_mut(id) else {
                 continue;
             };
-            let kind = kind_from_code(rec.kind);
-            let arrived = kind.and_then(|k| arrivals.get_mut(&k)).filter(|n| **n > 0);
+            let arrived = arrivals.get_mut(usize::from(rec.kind)).filter(|n| **n > 0);
             rec.outcome = match arrived {
                 Some(n) => {
                     *n -= 1;
