@@ -13,6 +13,7 @@
 use std::time::{Duration, Instant};
 
 use raftlab::sim::{SimConfig, Simulation};
+use raftlab::wasm::{observer::Observer, record::Recorder};
 
 /// The fixed benchmark world: 5 servers, client load on, a network with latency, a little
 /// loss, duplication and reordering, automatic compaction, every checker on.
@@ -45,8 +46,13 @@ fn main() {
         );
         return;
     }
+    // `--facade`: also feed every step to the page facade's observer and recorder (the event
+    // feed, space-time and commit records), as `Simulation.advance` does in the browser, so the
+    // wasm-vs-native figure compares the same work.
+    let facade = args.iter().any(|a| a == "--facade");
+    let args: Vec<&String> = args.iter().filter(|a| *a != "--facade").collect();
     let [path, virtual_ms] = args.as_slice() else {
-        eprintln!("usage: sim_speed CONFIG.json VIRTUAL_MS | sim_speed --print-config");
+        eprintln!("usage: sim_speed [--facade] CONFIG.json VIRTUAL_MS | sim_speed --print-config");
         std::process::exit(2);
     };
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
@@ -54,8 +60,18 @@ fn main() {
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("bad config {path}: {e}"));
     let virtual_ms: u64 = virtual_ms.parse().expect("VIRTUAL_MS is a whole number");
     let mut sim = Simulation::new(config).expect("valid config");
+    let mut observer = Observer::new(sim.world());
+    let mut recorder = Recorder::new(sim.world());
     let (start, cpu0) = (Instant::now(), thread_cpu());
-    sim.advance(virtual_ms).expect("advance within limits");
+    if facade {
+        sim.run_until(virtual_ms, |w| {
+            observer.observe(w);
+            recorder.observe(w);
+            false
+        });
+    } else {
+        sim.advance(virtual_ms).expect("advance within limits");
+    }
     let elapsed_ms = start.elapsed().as_secs_f64() * 1000.0;
     let cpu_ms = thread_cpu()
         .zip(cpu0)

@@ -44,13 +44,13 @@ function memoryOverTime(configJson, totalMs, chunkMs) {
   return samples;
 }
 
-/** Runs `seeds` seeds of the counterexample search in a Web Worker; resolves with its timing. */
-function searchSpeed(bug, servers, runMs, firstSeed, seeds) {
+/** Runs `seeds` seeds of the counterexample search in a Web Worker (after `warmup` untimed ones); resolves with its timing. */
+function searchSpeed(bug, servers, runMs, firstSeed, seeds, warmup = 0) {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./search-worker.js', import.meta.url));
     worker.onerror = (e) => { worker.terminate(); reject(new Error(e.message)); };
     worker.onmessage = (e) => {
-      if (e.data.ready) { worker.postMessage({ bug, servers, runMs, firstSeed, seeds }); return; }
+      if (e.data.ready) { worker.postMessage({ bug, servers, runMs, firstSeed, seeds, warmup }); return; }
       worker.terminate();
       if (e.data.error) reject(new Error(e.data.error)); else resolve(e.data);
     };
