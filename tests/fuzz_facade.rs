@@ -670,7 +670,7 @@ fn oversized_client_operations_are_refused() {
 }
 
 // Hostile scenario documents through `fromScenarioJson`'s parser: wrong types, unknown fields,
-// JSON nested past serde_json's recursion limit, a 10 MB name, markup in a name — each refused
+// JSON nested past the reader's depth limit (src/json), a 10 MB name, markup in a name — each refused
 // with a message naming the problem.
 #[test]
 fn hostile_scenario_documents_are_refused_with_a_reason() {

@@ -222,7 +222,7 @@ fn a_ten_megabyte_string_is_refused_before_parsing() {
 
 #[test]
 fn deep_nesting_is_an_error_not_a_stack_overflow() {
-    // Expect: serde_json's recursion limit turns deep nesting into an error.
+    // Expect: the JSON reader's depth limit (src/json) turns deep nesting into an error.
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     assert!(matches!(
         rejected(&deep),

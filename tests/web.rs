@@ -351,7 +351,7 @@ fn fuzz_random_facade_calls_never_panic_and_keep_safety() {
 }
 
 // Hostile documents through `fromScenarioJson` / `fromConfigJson` and hostile option objects:
-// each is an Error naming the problem, never a panic — including JSON nested past serde_json's
+// each is an Error naming the problem, never a panic — including JSON nested past the reader's
 // recursion limit and a 10 MB name.
 #[wasm_bindgen_test]
 fn fuzz_hostile_documents_are_errors_with_a_message() {
