@@ -188,7 +188,8 @@ test('the Turkish switch changes the text, and ?lang=tr starts in Turkish', asyn
   const { page, problems } = await openPage(browser.context, `${server.url}?seed=1&nodes=3`);
   assert.equal(await page.textContent('.cluster-panel h2'), 'Cluster');
   await page.selectOption('#lang-select', 'tr');
-  assert.equal(await page.getAttribute('html', 'lang'), 'tr');
+  // The Turkish texts are fetched on first use; the page's lang attribute changes once they show.
+  await page.waitForFunction(() => document.documentElement.lang === 'tr', null, { timeout: WAIT_MS });
   assert.equal(await page.textContent('.cluster-panel h2'), 'Küme');
   assert.equal(await page.textContent('#play'), '❚❚ Duraklat');
   assert.match(await page.textContent('#safety'), /Güvenli/);
@@ -197,6 +198,56 @@ test('the Turkish switch changes the text, and ?lang=tr starts in Turkish', asyn
   assert.equal(await again.page.textContent('.logs-panel h2'), 'Günlükler');
   assert.deepEqual([...problems, ...again.problems], []);
   await again.page.close();
+});
+
+test('a page opened in Turkish never shows an English text while it loads', async () => {
+  const page = await browser.context.newPage();
+  // Records every text the titles ever had, from the first parsed node on.
+  await page.addInitScript(() => {
+    window.__titles = new Set();
+    new MutationObserver(() => {
+      for (const h of document.querySelectorAll('h2[data-i18n], #status')) window.__titles.add(h.textContent);
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  await page.goto(`${server.url}?lang=tr&nodes=3&seed=1`);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: WAIT_MS });
+  const titles = await page.evaluate(() => [...window.__titles]);
+  assert.ok(titles.includes('Küme') && titles.includes('Küme yükleniyor…'), titles.join(' | '));
+  for (const english of ['Cluster', 'Logs', 'Loading the cluster…']) assert.ok(!titles.includes(english), `${english} was shown`);
+  await page.close();
+});
+
+test('the tutorial, the share tools, break tabs and Turkish come on first use; a failed fetch is explained and the lab runs on', async () => {
+  const { page, problems } = await openPage(browser.context, `${server.url}?seed=3&nodes=3&speed=1`);
+  assert.deepEqual(await page.evaluate(() => [window.raftlabTutorial, window.raftlabShare].map((x) => typeof x)), ['undefined', 'undefined']);
+  // The next script the page fetches (the tutorial's chunk) fails once.
+  let failures = 0;
+  await page.route(/\.js$/, (route) => (failures++ === 0 ? route.abort('failed') : route.continue()));
+  await page.click('#tut-open');
+  await page.waitForSelector('#notice:not([hidden])', { timeout: WAIT_MS });
+  assert.match(await page.textContent('#notice'), /could not be loaded/);
+  assert.equal(await page.isHidden('#tutorial'), true);
+  const t0 = (await global(page)).nowMs;
+  await page.waitForFunction((t) => window.raftlab.frame().global.nowMs > t + 200, t0, { timeout: WAIT_MS });
+  // The notice follows a language switch (fetching Turkish), and the next click tries again.
+  await page.selectOption('#lang-select', 'tr');
+  await page.waitForFunction(() => document.documentElement.lang === 'tr', null, { timeout: WAIT_MS });
+  assert.match(await page.textContent('#notice'), /yüklenemedi/);
+  await page.click('#tut-open');
+  await page.waitForSelector('#tutorial:not([hidden])', { timeout: WAIT_MS });
+  assert.match(await page.textContent('#tut-title'), /^Bölüm 1:/);
+  await page.click('#tut-close');
+  // A break tab shows its tools once they arrived.
+  await page.click('#break-tab-history');
+  await page.waitForSelector('#break-lin-check', { timeout: WAIT_MS });
+  assert.equal(await page.locator('#break-panel-history .break-loading').count(), 0);
+  await page.click('#share-link');
+  await page.waitForSelector('#share-out', { state: 'visible', timeout: WAIT_MS });
+  assert.match(await page.inputValue('#share-url'), /[?&]s=1\./);
+  const expected = (p) => /requestfailed: .*\.js$|ChunkLoadError|Loading chunk|Failed to load resource: net::ERR_FAILED/.test(p);
+  assert.equal(problems.filter(expected).length > 0, true, 'the failed fetch was seen');
+  assert.deepEqual(problems.filter((p) => !expected(p)), []);
+  await page.close();
 });
 
 test('a command the core refuses is explained in Turkish, and in English after switching back', async () => {

@@ -371,6 +371,8 @@ function untranslated(english, turkish) {
 
 async function switchTo(page, lang) {
   await page.selectOption('#lang-select', lang);
+  // A language's texts are fetched on first use: the page's lang attribute changes once they are shown.
+  await page.waitForFunction((l) => document.documentElement.lang === l, lang, { timeout: WAIT_MS });
   await page.evaluate(() => new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res))));
 }
 const regionsOf = (tab) => [`#break-panel-${tab}`, '.break-tabs', '#break-title', ...(tab === 'network' ? ['.break-link-menu'] : [])];
@@ -480,6 +482,7 @@ test('an open server menu, the "why" tooltip, the notice and the share line foll
   assertIn('en', await seen(page, ['#notice']), 'notice');
   // The share line under the share button.
   await page.click('#share-link');
+  await page.waitForSelector('#share-out', { state: 'visible' });
   await switchTo(page, 'tr');
   assertIn('tr', await seen(page, ['#share-msg']), 'share message');
   await switchTo(page, 'en');

@@ -90,6 +90,9 @@ test('hostile share links show an error and the session on screen continues', as
 
 test('hostile session files are refused through the import button; the session continues', async () => {
   const { page, problems } = await openPage(browser.context, `${server.url}?seed=9&speed=5`);
+  // The share tools are fetched on first use: the share button shows the link once they are in.
+  await page.click('#share-link');
+  await page.waitForSelector('#share-out', { state: 'visible' });
   const good = await page.evaluate(() => window.raftlabShare.session());
   const files = {
     'not-json.json': 'not json at all',

@@ -126,6 +126,7 @@ test('a shared URL reproduces the same moment (same trace hash)', async () => {
   await page.waitForTimeout(500);
   await page.click('#play'); // pause
   await page.click('#share-link');
+  await page.waitForSelector('#share-out', { state: 'visible' });
   const url = await page.inputValue('#share-url');
   const want = await hash(page);
   assert.match(url, /[?&]s=1\./);

@@ -4,7 +4,8 @@
 // root of a <raft-lab> element): every element is looked up inside that root, nothing is global.
 import * as raftlab from './pkg/raftlab.js';
 import { el, fill } from './dom.js';
-import { language, setLanguage, t, translateDocument } from './i18n/index.js';
+import { isLoaded, language, loadLanguage, setLanguage, t, translateDocument } from './i18n/index.js';
+import { loadFailedText } from './lazy.js';
 import { describeEvent, isAnnounced } from './i18n/describe.js';
 import { describeError } from './i18n/errors.js';
 import { fitRing, nodeRadiusFor, unitRing } from './layout/ring.js';
@@ -15,8 +16,8 @@ import { DEFAULT_SPEED, clampSpeed, sliderFromSpeed, startLoop } from './loop.js
 import { DEFAULTS, parseParams } from './params.js';
 import { scopeOf } from './lab/scope.js';
 import { installBreak } from './break/index.js';
-import { installShare } from './share/ui.js';
-import { installTutorial } from './tutorial/ui.js';
+import { installShareEntry } from './share/entry.js';
+import { installTutorialEntry } from './tutorial/entry.js';
 import { checkContract, decodeCells, readFrame } from './snapshot.js';
 import { fitCanvas } from './render/canvas.js';
 import { drawCluster } from './render/cluster.js';
@@ -46,7 +47,7 @@ export function main() {
   const app = mountLab(document, { values, syncUrl: true, testHandle: true, keyboardTarget: document });
   app.breakIt = installBreak(app);
   app.showParamErrors(errors);
-  document.body.dataset.ready = 'true';
+  app.started.then(() => { document.body.dataset.ready = 'true'; });
   return app;
 }
 
@@ -55,14 +56,16 @@ export function main() {
  * Options: `values` (as from parseParams), `syncUrl` (write seed/lang to the address bar),
  * `testHandle` (install `window.raftlab`), `keyboardTarget` (where shortcuts listen; default
  * the root), `onEvent(name, detail)` (leader-elected, committed, violation, session), `lang`
- * (this lab's language; default the page's). Returns the app (its methods drive the lab).
+ * (this lab's language, already loaded; default the page's). Returns the app (its methods drive
+ * the lab); `app.started` resolves once a session or tutorial link of the URL has been opened.
  */
 export function mountLab(root, options = {}) {
   checkContract(raftlab.frameStrides(), raftlab.messageKinds());
   const reducedMotion = globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
   const app = createApp(root, { ...options, values: { ...DEFAULTS, ...options.values } }, reducedMotion);
-  app.share = installShare(app);
-  app.tutorial = installTutorial(app);
+  app.share = installShareEntry(app);
+  app.tutorial = installTutorialEntry(app);
+  app.started = Promise.all([app.share.started, app.tutorial?.started]);
   return app;
 }
 
@@ -211,7 +214,18 @@ function createApp(root, options, reducedMotion) {
     refresh() { st.frame = readFrame(sim); refreshPanels(true); },
     isPlaying: () => loop.isPlaying(),
     language: () => labLang,
-    setLanguage(code) { labLang = setLanguage(code); $('lang-select').value = labLang; syncAll(); emit('language', { lang: labLang }); },
+    /** Switches this lab's language, first fetching its texts if needed (then returns a promise). */
+    setLanguage(code) {
+      if (!isLoaded(code)) {
+        return loadLanguage(code).then(() => app.setLanguage(code), (err) => {
+          console.error(err);
+          $('lang-select').value = labLang;
+          showNotice(loadFailedText(err));
+        });
+      }
+      labLang = setLanguage(code); $('lang-select').value = labLang; syncAll(); emit('language', { lang: labLang });
+      return undefined;
+    },
     showError,
     /** Shows a message in the notice area: a text, or a function giving it in the active language. */
     notify(text) { showNotice(typeof text === 'function' ? text : () => text); },
@@ -314,12 +328,12 @@ function createApp(root, options, reducedMotion) {
     $('inspector-close').addEventListener('click', () => runShortcut({ name: 'escape' }));
     const lang = $('lang-select');
     lang.value = language();
-    lang.addEventListener('change', () => {
-      app.setLanguage(lang.value);
+    lang.addEventListener('change', async () => {
+      await app.setLanguage(lang.value);
       if (!options.syncUrl) return;
-      doc.documentElement.lang = language();
+      doc.documentElement.lang = labLang;
       const url = new URL(globalThis.location.href);
-      url.searchParams.set('lang', lang.value);
+      url.searchParams.set('lang', labLang);
       globalThis.history.replaceState(null, '', url);
     });
   }

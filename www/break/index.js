@@ -8,6 +8,7 @@
 // retranslates the panels in place; canvases and charts redraw from their onLanguage handlers.
 import { el } from '../dom.js';
 import { setText } from '../i18n/index.js';
+import { lazyPart } from '../lazy.js';
 import { fitCanvas } from '../render/canvas.js';
 import { fullGroups } from './geometry.js';
 import { decodeSpacetime } from './chartdata.js';
@@ -15,15 +16,21 @@ import { drawOverlay } from './overlay.js';
 import { blockedPairs, installLinkMenu, installNetworkPanel } from './network.js';
 import { installRingPointer } from './pointer.js';
 import { installPartition } from './partition.js';
-import { installAdversary } from './adversary.js';
-import { installSettings } from './settings.js';
-import { installSpacetime } from './spacetime.js';
-import { installCharts } from './charts.js';
-import { installHistory } from './history.js';
-import { installSideBySide } from './sidebyside.js';
 import './break.css';
 
 const TABS = ['network', 'adversary', 'protocol', 'bugs', 'spacetime', 'charts', 'history', 'side'];
+/**
+ * The tools behind every tab but the first (the network tab, shown at start): each is a chunk
+ * fetched when one of its tabs is first shown, then installed into its panel(s).
+ */
+const LATER = [
+  { tabs: ['adversary'], load: () => import(/* webpackChunkName: "break-adversary" */ './adversary.js'), install: (m, h, p) => m.installAdversary(h, p.adversary) },
+  { tabs: ['protocol', 'bugs'], load: () => import(/* webpackChunkName: "break-settings" */ './settings.js'), install: (m, h, p) => m.installSettings(h, p.protocol, p.bugs) },
+  { tabs: ['spacetime'], load: () => import(/* webpackChunkName: "break-spacetime" */ './spacetime.js'), install: (m, h, p) => m.installSpacetime(h, p.spacetime) },
+  { tabs: ['charts'], load: () => import(/* webpackChunkName: "break-charts" */ './charts.js'), install: (m, h, p) => m.installCharts(h, p.charts) },
+  { tabs: ['history'], load: () => import(/* webpackChunkName: "break-history" */ './history.js'), install: (m, h, p) => m.installHistory(h, p.history) },
+  { tabs: ['side'], load: () => import(/* webpackChunkName: "break-side" */ './sidebyside.js'), install: (m, h, p) => m.installSideBySide(h, p.side) },
+];
 
 /** Installs the tools on the main page's lab; returns a small handle (also for tests). */
 export function installBreak(app) {
@@ -34,6 +41,7 @@ export function installBreak(app) {
   if (!grid || !wrap || !cluster) return null;
   const shared = { hover: null, hoverServer: null, groups: [], lassoOn: false, lasso: null, link: null };
   const tabs = installTabs(grid, (name) => handle.onShow?.(name));
+  const parts = [];
   const overlay = el('canvas', { class: 'break-overlay', 'aria-hidden': 'true' });
   wrap.append(overlay);
   const handle = {
@@ -48,15 +56,13 @@ export function installBreak(app) {
   Object.assign(handle, { hideTip: pointer.hideTip, swallowNextClick: pointer.swallowNextClick });
   const partition = installPartition(handle);
   const network = installNetworkPanel(handle, tabs.panels.network, linkMenu);
-  const parts = [
-    installAdversary(handle, tabs.panels.adversary),
-    installSettings(handle, tabs.panels.protocol, tabs.panels.bugs),
-    installSpacetime(handle, tabs.panels.spacetime),
-    installCharts(handle, tabs.panels.charts),
-    installHistory(handle, tabs.panels.history),
-    installSideBySide(handle, tabs.panels.side),
-  ];
-  handle.onShow = (name) => { for (const p of parts) p?.onShow?.(name); };
+  const loaders = installLater(handle, tabs, parts);
+  /** Shows tab `name`; resolves when its tools are installed (false if they could not be fetched). */
+  handle.show = (name) => { tabs.select(name); return Promise.resolve(loaders.get(name)?.()).then((part) => part !== null); };
+  handle.onShow = (name) => {
+    loaders.get(name)?.();
+    for (const p of parts) p?.onShow?.(name);
+  };
   let lastSim = null;
   const frame = () => {
     const sim = app.simulation();
@@ -83,6 +89,38 @@ export function installBreak(app) {
   tabs.select('network');
   installTestHandle(app, handle, partition);
   return handle;
+}
+
+/**
+ * Prepares the tabs of LATER: each panel shows "Loading…" until its chunk arrived, then the tools
+ * are installed and added to `parts` (a failed fetch is shown in the panel and in the notice, and
+ * the next showing tries again). Returns a map from tab name to its `load()`.
+ */
+function installLater(handle, tabs, parts) {
+  const loaders = new Map();
+  for (const spec of LATER) {
+    const waiting = spec.tabs.map((name) => {
+      const p = setText(el('p', { class: 'hint break-loading', role: 'status' }), 'app.partLoading');
+      tabs.panels[name].append(p);
+      return p;
+    });
+    const load = lazyPart(handle.app, spec.load, (m) => {
+      for (const p of waiting) p.remove();
+      const part = spec.install(m, handle, tabs.panels) ?? {};
+      parts.push(part);
+      part.onShow?.(tabs.current());
+      return part;
+    }, (err) => {
+      for (const p of waiting) setText(p, 'app.partFailed', { message: err?.message ?? String(err) });
+    });
+    // A retry after a failed fetch says "Loading…" again (the placeholders are gone once loaded).
+    const retry = () => {
+      for (const p of waiting) if (p.isConnected) setText(p, 'app.partLoading');
+      return load();
+    };
+    for (const name of spec.tabs) loaders.set(name, retry);
+  }
+  return loaders;
 }
 
 /** The section with its tab list and one panel per tab; `onShow(name)` after each selection. */
@@ -115,7 +153,8 @@ function installTabs(grid, onShow) {
 /** `window.raftlabBreak`: read-only views of what this module shows, for the e2e tests. */
 function installTestHandle(app, handle, partition) {
   globalThis.raftlabBreak = Object.freeze({
-    select: handle.select, arrows: () => handle.spacetimeArrows?.() ?? 0,
+    /** Shows a tab; resolves when its tools are installed (false if they could not be fetched). */
+    select: handle.show, arrows: () => handle.spacetimeArrows?.() ?? 0,
     /** The partition groups the ring shows (every server in one; [] when not partitioned). */
     groups: () => (handle.shared.groups.length ? fullGroups(handle.shared.groups, app.geometry().ids) : []),
     /** The drag in progress: the server and the group it would join (null: a new one), or null. */

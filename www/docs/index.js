@@ -1,6 +1,7 @@
 // Entry of docs.html: defines <raft-lab> and shows the page's text in the reader's language.
 import '../style.css';
 import '../embed/embed.css';
+import '../i18n/all.js';
 import { detectLanguage, setLanguage } from '../i18n/index.js';
 import { defineRaftLab } from '../embed/element.js';
 

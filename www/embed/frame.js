@@ -6,6 +6,7 @@
 //   events:   { type: 'raftlab-event', name: 'leader-elected'|'committed'|'violation', detail }
 import '../style.css';
 import './embed.css';
+import '../i18n/all.js';
 import { detectLanguage, setLanguage, t, translateDocument } from '../i18n/index.js';
 import { allowedOrigins, checkRequest, embedOptions } from './options.js';
 import { applyControls, playScenario } from './element.js';

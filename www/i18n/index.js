@@ -1,9 +1,16 @@
-// Text lookup for every user-visible string, in English and Turkish.
+// Text lookup for every user-visible string, in English and Turkish. English is bundled with the
+// page; another language's table is fetched (a separate chunk) by loadLanguage() before it is
+// used, so a page in English never downloads the Turkish texts.
 import en from './en.js';
-import tr from './tr.js';
 
-export const LANGUAGES = Object.freeze({ en, tr });
 export const DEFAULT_LANGUAGE = 'en';
+/** Every language the lab speaks; only English is loaded from the start. */
+export const LANGUAGE_CODES = Object.freeze(['en', 'tr']);
+const LOADERS = {
+  tr: () => import(/* webpackChunkName: "lang-tr" */ './tr.js'),
+};
+const tables = { en };
+const loading = {};
 
 let current = DEFAULT_LANGUAGE;
 
@@ -12,14 +19,39 @@ export function detectLanguage(explicit, preferred = []) {
   for (const candidate of [explicit, ...preferred]) {
     if (typeof candidate !== 'string') continue;
     const base = candidate.toLowerCase().split('-')[0];
-    if (Object.hasOwn(LANGUAGES, base)) return base;
+    if (LANGUAGE_CODES.includes(base)) return base;
   }
   return DEFAULT_LANGUAGE;
 }
 
-/** Sets the active language; unknown codes fall back to English. */
+/** Whether `code`'s texts are loaded (setLanguage can switch to it at once). */
+export function isLoaded(code) {
+  return Object.hasOwn(tables, code);
+}
+
+/** Makes `table` the texts of `code` (entries that bundle a language instead of fetching it). */
+export function registerLanguage(code, table) {
+  if (!LANGUAGE_CODES.includes(code)) throw new Error(`unknown language '${code}'`);
+  tables[code] = table;
+}
+
+/**
+ * Fetches the texts of `code` once (a dynamic import); resolves to the code when they can be
+ * used, or rejects with the loading error (the page keeps its current language). Unknown codes
+ * resolve to English.
+ */
+export function loadLanguage(code) {
+  if (!LANGUAGE_CODES.includes(code)) return Promise.resolve(DEFAULT_LANGUAGE);
+  if (isLoaded(code)) return Promise.resolve(code);
+  loading[code] ??= LOADERS[code]()
+    .then((m) => { registerLanguage(code, m.default); return code; })
+    .finally(() => { delete loading[code]; });
+  return loading[code];
+}
+
+/** Sets the active language; unknown codes, and languages not loaded yet, fall back to English. */
 export function setLanguage(code) {
-  current = Object.hasOwn(LANGUAGES, code) ? code : DEFAULT_LANGUAGE;
+  current = isLoaded(code) ? code : DEFAULT_LANGUAGE;
   return current;
 }
 
@@ -33,8 +65,8 @@ export function language() {
  * it shows the key itself so it is noticed, never a blank.
  */
 export function t(key, params = {}, lang = current) {
-  const table = LANGUAGES[lang] ?? LANGUAGES[DEFAULT_LANGUAGE];
-  const template = table[key] ?? LANGUAGES[DEFAULT_LANGUAGE][key] ?? key;
+  const table = tables[lang] ?? en;
+  const template = table[key] ?? en[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (whole, name) =>
     Object.hasOwn(params, name) ? String(params[name]) : whole);
 }

@@ -1,6 +1,7 @@
 // Share / export / import for one lab: the session link (?s=…), session and trace JSON files, and
 // a PNG of the cluster canvas. Anything read is validated fully and replayed into a NEW simulation;
 // the lab only switches to it when that succeeded, so a bad link or file never harms the session.
+// Fetched on first use (a button, a ?s= link) by ./entry.js, which the app installs instead.
 import { setText, t } from '../i18n/index.js';
 import { describeError } from '../i18n/errors.js';
 import { commandsOf, replay } from './replay.js';
@@ -35,6 +36,7 @@ function download(name, blob, doc) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
+/** The share actions of `app` (the buttons call them through ./entry.js). */
 export function installShare(app) {
   const { $ } = app;
   const doc = app.root.ownerDocument ?? app.root;
@@ -60,36 +62,36 @@ export function installShare(app) {
     return url.href;
   }
 
-  $('share-link')?.addEventListener('click', () => {
-    const href = link();
-    $('share-out').hidden = false;
-    $('share-url').value = href;
-    setText($('share-msg'), 'share.copied', { chars: href.length });
-    $('share-url').select();
-    globalThis.navigator?.clipboard?.writeText(href).catch(() => { /* the field is selected: copy by hand */ });
-  });
-  $('share-export')?.addEventListener('click', () => download(`raftlab-session-${app.simulation().seed}.json`,
-    new Blob([sessionFile(sessionOf(app.simulation()))], { type: 'application/json' }), doc));
-  $('share-trace')?.addEventListener('click', () => {
-    const sim = app.simulation();
-    const trace = { format: 'raftlab-trace', version: 1, seed: sim.seed, traceHash: sim.traceHash(), nowMs: sim.nowMs, steps: sim.steps, lines: sim.traceTail(100_000) };
-    download(`raftlab-trace-${sim.seed}.json`, new Blob([JSON.stringify(trace, null, 1)], { type: 'application/json' }), doc);
-  });
-  $('share-png')?.addEventListener('click', () => {
-    $('cluster').toBlob((blob) => { if (blob) download(`raftlab-${app.simulation().seed}.png`, blob, doc); }, 'image/png');
-  });
-  $('share-import')?.addEventListener('change', async (e) => {
-    const file = e.target.files?.[0];
-    e.target.value = '';
-    if (!file) return;
-    try {
-      if (file.size > 4_000_000) throw new SessionError('share.error.tooLarge');
-      load(parseSessionFile(await file.text()));
-    } catch (err) { fail(err); }
-  });
-
   const api = {
     link,
+    /** Shows the session link in the share field, selected, and copies it when allowed. */
+    showLink() {
+      const href = link();
+      $('share-out').hidden = false;
+      $('share-url').value = href;
+      setText($('share-msg'), 'share.copied', { chars: href.length });
+      $('share-url').select();
+      globalThis.navigator?.clipboard?.writeText(href).catch(() => { /* the field is selected: copy by hand */ });
+    },
+    exportSession() {
+      download(`raftlab-session-${app.simulation().seed}.json`,
+        new Blob([sessionFile(sessionOf(app.simulation()))], { type: 'application/json' }), doc);
+    },
+    exportTrace() {
+      const sim = app.simulation();
+      const trace = { format: 'raftlab-trace', version: 1, seed: sim.seed, traceHash: sim.traceHash(), nowMs: sim.nowMs, steps: sim.steps, lines: sim.traceTail(100_000) };
+      download(`raftlab-trace-${sim.seed}.json`, new Blob([JSON.stringify(trace, null, 1)], { type: 'application/json' }), doc);
+    },
+    exportPng() {
+      $('cluster').toBlob((blob) => { if (blob) download(`raftlab-${app.simulation().seed}.png`, blob, doc); }, 'image/png');
+    },
+    /** Opens a session file chosen by the user (a File); a bad one gets a translated notice. */
+    async importFile(file) {
+      try {
+        if (file.size > 4_000_000) throw new SessionError('share.error.tooLarge');
+        load(parseSessionFile(await file.text()));
+      } catch (err) { fail(err); }
+    },
     session: () => sessionOf(app.simulation()),
     /** Opens an `s=` text; returns whether it was applied (else a translated error is shown). */
     openLink(text) {
@@ -100,9 +102,5 @@ export function installShare(app) {
     },
   };
   if (app.options.testHandle) globalThis.raftlabShare = api;
-  if (app.options.syncUrl) {
-    const s = new URLSearchParams(globalThis.location.search).get('s');
-    if (s !== null) api.openLink(s);
-  }
   return api;
 }

@@ -8,10 +8,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import en from '../i18n/en.js';
 import tr from '../i18n/tr.js';
-import { language, setAttrText, setLanguage, setText, translate, translateDocument } from '../i18n/index.js';
+import { loadLanguage, language, setAttrText, setLanguage, setText, translate, translateDocument } from '../i18n/index.js';
 import { BUG_SWITCHES } from '../break/settings.js';
 import { SETTINGS } from '../break/sidebyside.js';
 import { CLIENT_EVENTS } from '../break/adversary.js';
+
+// The page fetches Turkish on demand (loadLanguage); these tests use it throughout.
+await loadLanguage('tr');
 
 const WWW = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -6,9 +6,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import en from '../i18n/en.js';
 import tr from '../i18n/tr.js';
-import { setLanguage } from '../i18n/index.js';
+import { loadLanguage, setLanguage } from '../i18n/index.js';
 import { describeEntry, describeEvent } from '../i18n/describe.js';
 import { describeError, describeViolation, errorText } from '../i18n/errors.js';
+
+// The page fetches Turkish on demand (loadLanguage); these tests use it throughout.
+await loadLanguage('tr');
 
 const codes = JSON.parse(readFileSync(new URL('../i18n/codes.json', import.meta.url), 'utf8'));
 

@@ -1,13 +1,13 @@
 // The tutorial panel: chapter choice, narration per stop, predict-then-reveal questions, learner
 // steps with a hint after a while, Back/Next (Back is exact: the run is rebuilt from the chapter's
 // scenario and the command log up to the recorded position), a deep link to every stop
-// (?tutorial=3&step=4) and progress remembered in localStorage.
+// (?tutorial=3&step=4) and progress remembered in localStorage. Fetched on first use by
+// ./entry.js (the Tutorials button, a deep link), which the app installs instead.
 import { el, fill } from '../dom.js';
 import { t } from '../i18n/index.js';
 import { createPlayer } from './player.js';
 import { holds, resolveRef } from './conditions.js';
 import { replay, commandsOf } from '../share/replay.js';
-import '../embed/embed.css';
 import CHAPTERS from './chapters.json';
 import en from './text/en.json';
 import tr from './text/tr.json';
@@ -199,12 +199,6 @@ export function installTutorial(app) {
     $('tut-next').textContent = t(player.stop() === player.stops.length - 1 ? 'tut.nextChapter' : done ? 'tut.next' : 'tut.skip');
   }
 
-  $('tut-open').addEventListener('click', () => {
-    if (!panel.hidden) { panel.hidden = true; return; }
-    const p = loadProgress();
-    const first = CHAPTERS.find((c) => !p[c.n]?.done) ?? CHAPTERS[0];
-    open(first.n, 0);
-  });
   $('tut-close').addEventListener('click', () => { panel.hidden = true; player = null; app.setTicker(null); });
   $('tut-chapter').addEventListener('change', (e) => open(Number(e.target.value), 0));
   $('tut-next').addEventListener('click', next);
@@ -215,6 +209,21 @@ export function installTutorial(app) {
 
   const api = {
     open, next, back, choose,
+    /** Opens the first chapter not yet done (the Tutorials button). */
+    openNext() {
+      const p = loadProgress();
+      return open((CHAPTERS.find((c) => !p[c.n]?.done) ?? CHAPTERS[0]).n, 0);
+    },
+    /** Opens a deep link's `{ chapter, step }` (step 1-based, default 1); a bad link gets a notice. */
+    openLink(wanted) {
+      const n = Number(wanted.chapter);
+      const step = wanted.step === undefined || wanted.step === null ? 1 : Number(wanted.step);
+      if (!Number.isInteger(n) || !CHAPTERS.some((c) => c.n === n) || !Number.isInteger(step) || step < 1) {
+        app.notify(t('tut.badLink'));
+        return false;
+      }
+      return open(n, step - 1);
+    },
     entry: () => entry,
     /** Completes the current stop at once (as Skip does, without moving on). */
     finish() { if (player && !player.done()) { player.finish(app.simulation()); app.pause(); stopFinished(); } },
@@ -227,13 +236,5 @@ export function installTutorial(app) {
     chapters: () => CHAPTERS.map((c) => ({ n: c.n, stops: createPlayer(files(`./${c.scenario}`)).stops.map((s) => s.mark), questions: Object.keys(c.questions ?? {}) })),
   };
   if (app.options.testHandle) globalThis.raftlabTutorial = api;
-  const params = app.options.syncUrl ? new URLSearchParams(globalThis.location.search) : null;
-  const wanted = app.options.tutorial ?? (params?.get('tutorial') ? { chapter: params.get('tutorial'), step: params.get('step') } : null);
-  if (wanted) {
-    const n = Number(wanted.chapter);
-    const step = wanted.step === undefined || wanted.step === null ? 1 : Number(wanted.step);
-    if (!Number.isInteger(n) || !CHAPTERS.some((c) => c.n === n) || !Number.isInteger(step) || step < 1) app.notify(t('tut.badLink'));
-    else open(n, step - 1);
-  }
   return api;
 }
