@@ -8,7 +8,10 @@ import path from 'node:path';
 import { ROOT, launchBrowser, openPage, serveStatic } from './harness.mjs';
 import en from '../www/i18n/en.js';
 import tr from '../www/i18n/tr.js';
-import { translate } from '../www/i18n/index.js';
+import { loadLanguage, translate } from '../www/i18n/index.js';
+
+// The expected texts in Turkish (the page fetches them on demand; here they are read at once).
+await loadLanguage('tr');
 
 const SHOTS = path.join(ROOT, 'test-results');
 const WAIT_MS = 30_000;
