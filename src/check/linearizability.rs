@@ -10,7 +10,8 @@
 //! *indeterminate*: it may or may not have taken effect, at any time after its call. It is
 //! modelled as returning at +∞ with an output that matches anything, never as failed.
 
-use std::collections::{BTreeMap, HashSet};
+use crate::collections::VecMap;
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -70,7 +71,7 @@ pub fn check_history(history: &[HistoryOp]) -> Verdict {
 
 /// Checks a whole history, key by key, trying at most `budget` model steps per key.
 pub fn check_history_with_budget(history: &[HistoryOp], budget: u64) -> Verdict {
-    let mut by_key: BTreeMap<&str, Vec<&HistoryOp>> = BTreeMap::new();
+    let mut by_key: VecMap<&str, Vec<&HistoryOp>> = VecMap::new();
     for op in history {
         by_key.entry(op.op.key()).or_default().push(op);
     }

@@ -232,6 +232,16 @@ impl<'a, K, V> Entry<'a, K, V> {
     }
 }
 
+impl<K: Borrow<Q> + Ord, Q: Ord + ?Sized, V> std::ops::Index<&Q> for VecMap<K, V> {
+    type Output = V;
+
+    /// The value under `key`. Panics if there is none, as `BTreeMap` does: a caller indexes
+    /// only by a key it knows is present.
+    fn index(&self, key: &Q) -> &V {
+        self.get(key).expect("no entry found for key")
+    }
+}
+
 impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
     /// Collects like `BTreeMap`: for a repeated key the last value wins.
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {

@@ -1,6 +1,6 @@
 //! Majority arithmetic over a set of voters (§5.2 elections, §5.3 commitment).
 
-use std::collections::BTreeMap;
+use crate::collections::VecMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -49,7 +49,7 @@ pub enum VoteResult {
 }
 
 /// Tallies `votes` (granted or not), counting only the ballots of `voters`.
-pub fn vote_result(voters: &[NodeId], votes: &BTreeMap<NodeId, bool>) -> VoteResult {
+pub fn vote_result(voters: &[NodeId], votes: &VecMap<NodeId, bool>) -> VoteResult {
     let need = majority(voters.len());
     let (mut yes, mut no) = (0, 0);
     for v in voters {
@@ -91,13 +91,13 @@ mod tests {
     #[test]
     fn votes_decide_only_with_a_majority_either_way() {
         let voters = [1, 2, 3, 4, 5];
-        let mut votes = BTreeMap::from([(1, true), (2, true)]);
+        let mut votes = VecMap::from([(1, true), (2, true)]);
         assert_eq!(vote_result(&voters, &votes), VoteResult::Pending);
         votes.insert(3, true);
         assert_eq!(vote_result(&voters, &votes), VoteResult::Won);
-        let votes = BTreeMap::from([(1, true), (2, false), (3, false), (4, false)]);
+        let votes = VecMap::from([(1, true), (2, false), (3, false), (4, false)]);
         assert_eq!(vote_result(&voters, &votes), VoteResult::Lost);
-        let votes = BTreeMap::from([(1, true), (9, true), (8, true)]);
+        let votes = VecMap::from([(1, true), (9, true), (8, true)]);
         assert_eq!(
             vote_result(&[1, 2, 3], &votes),
             VoteResult::Pending,
