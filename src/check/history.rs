@@ -295,7 +295,7 @@ fn evidence(v: &Violation, carried: &[HistoryOp], ops: &[HistoryOp]) -> Vec<Hist
         .filter(|h| named.contains(&h.id))
         .cloned()
         .collect();
-    kept.sort_by_key(|h| h.id);
+    crate::collections::sort::stable_sort_by_u64(&mut kept, |h| h.id);
     kept
 }
 

@@ -253,7 +253,9 @@ fn next_frontier(ops: &[&HistoryOp], reached: Vec<(State, Vec<u64>)>) -> KeyFron
         })
         .collect();
     // Most options first, so a dominated configuration meets its dominator before itself.
-    configs.sort_by_key(|(_, a)| std::cmp::Reverse(a.iter().filter(|&&x| x).count()));
+    crate::collections::sort::stable_sort_by_u64(&mut configs, |(_, a)| {
+        u64::MAX - a.iter().filter(|&&x| x).count() as u64
+    });
     let mut kept: Vec<(State, Vec<bool>)> = Vec::new();
     for (state, avail) in configs {
         let covered =
@@ -431,7 +433,7 @@ impl Events {
             order.push((call, 0, i));
             order.push((ret, 1, i));
         }
-        order.sort_unstable();
+        crate::collections::sort::sort_unstable(&mut order);
         // Position 0 is a sentinel head; events start at 1.
         let n = order.len();
         let mut ev = vec![

@@ -13,6 +13,7 @@
 mod map;
 mod serde_impls;
 mod set;
+pub mod sort;
 #[cfg(test)]
 mod tests;
 

@@ -241,7 +241,7 @@ fn check_sessions(
         .values()
         .map(|s| (s.last_used_index, s.last_active_ms))
         .collect();
-    by_use.sort_unstable();
+    crate::collections::sort::sort_unstable(&mut by_use);
     if by_use.windows(2).any(|pair| pair[0].1 > pair[1].1) {
         return Err(inconsistent(
             "activity times are not ordered like last used indices",

@@ -128,7 +128,7 @@ impl Context {
         let t = self.ops.get_mut(name)?;
         t.scan_logs(w);
         let mut cands = t.candidates.clone();
-        cands.sort_unstable();
+        crate::collections::sort::sort_unstable(&mut cands);
         cands
             .into_iter()
             .find(|&(i, term)| committed_at(w, i, term))

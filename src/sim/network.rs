@@ -248,7 +248,7 @@ impl Network {
     /// Every message in flight, by id.
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
         let mut all: Vec<&InFlight> = self.in_flight.values().collect();
-        all.sort_unstable_by_key(|m| m.id);
+        crate::collections::sort::sort_unstable_by(&mut all, |a, b| a.id < b.id);
         all.into_iter()
     }
 
