@@ -192,3 +192,14 @@ fn json_reads_back_in_key_order_with_the_last_repeat_winning() {
     assert!(s.iter().eq([1, 2, 3].iter()));
     assert!(crate::json::from_str::<VecMap<String, u64>>("[1]").is_err());
 }
+
+#[test]
+fn search_finds_every_key_and_gap_at_every_length() {
+    for n in 0..40u64 {
+        let items: Vec<u64> = (0..n).map(|i| 2 * i + 1).collect();
+        for key in 0..=2 * n + 1 {
+            let found = super::search(&items, |t| t.cmp(&key));
+            assert_eq!(found, items.binary_search(&key), "length {n}, key {key}");
+        }
+    }
+}
