@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 pub mod check;
+pub mod collections;
 pub mod json;
 pub mod kv;
 pub mod raft;

@@ -13,7 +13,8 @@
 //! (the operations before a quiescent cut precede every later one in real time, apart from the
 //! indeterminate ones, which are carried). A violation is kept with the operations it names.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use crate::collections::{VecMap, VecSet};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use serde::ser::{Serialize, SerializeSeq, Serializer};
@@ -38,7 +39,7 @@ pub struct History {
     first: u64,
     next: u64,
     /// Operations started and neither answered nor given up.
-    open: BTreeSet<u64>,
+    open: VecSet<u64>,
     folded: Arc<Folded>,
     /// Ops count at which to look for a cut again after finding none.
     retry_at: u64,
@@ -50,7 +51,7 @@ struct Folded {
     /// Operations with a smaller id are folded.
     upto: u64,
     /// Keys the folded prefix touched.
-    keys: BTreeMap<String, KeyFrontier>,
+    keys: VecMap<String, KeyFrontier>,
     /// The first failure found in the prefix (then nothing more is checked).
     failure: Option<Verdict>,
     /// The operations a violation names, kept for display.
@@ -182,8 +183,8 @@ impl History {
     }
 
     /// Unfolded operations with an id below `end`, by key.
-    fn unfolded_by_key(&self, end: u64) -> BTreeMap<&str, Vec<&HistoryOp>> {
-        let mut by_key: BTreeMap<&str, Vec<&HistoryOp>> = BTreeMap::new();
+    fn unfolded_by_key(&self, end: u64) -> VecMap<&str, Vec<&HistoryOp>> {
+        let mut by_key: VecMap<&str, Vec<&HistoryOp>> = VecMap::new();
         for h in self.since(self.folded.upto).take_while(|h| h.id < end) {
             by_key.entry(h.op.key()).or_default().push(h);
         }
@@ -282,7 +283,7 @@ impl History {
 
 /// The operations a violation names.
 fn evidence(v: &Violation, carried: &[HistoryOp], ops: &[HistoryOp]) -> Vec<HistoryOp> {
-    let named: BTreeSet<u64> = v
+    let named: VecSet<u64> = v
         .longest_prefix
         .iter()
         .chain(&v.cannot_order)
@@ -294,7 +295,7 @@ fn evidence(v: &Violation, carried: &[HistoryOp], ops: &[HistoryOp]) -> Vec<Hist
         .filter(|h| named.contains(&h.id))
         .cloned()
         .collect();
-    kept.sort_by_key(|h| h.id);
+    crate::collections::sort::stable_sort_by_u64(&mut kept, |h| h.id);
     kept
 }
 
@@ -337,7 +338,7 @@ mod tests {
     }
 
     /// Runs `op` on a real register (the key-value store's semantics) and answers.
-    fn execute(data: &mut BTreeMap<String, String>, op: &Operation) -> Response {
+    fn execute(data: &mut VecMap<String, String>, op: &Operation) -> Response {
         let key = op.key().to_string();
         let cur = data.get(&key).cloned();
         match op {
@@ -384,7 +385,7 @@ mod tests {
         }
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by_key(|&i| (ops[i].4, i));
-        let mut data = BTreeMap::new();
+        let mut data = VecMap::new();
         let mut answers = vec![None; n];
         for i in order {
             let (_, op, _, ret, _, unknown) = &ops[i];

@@ -10,7 +10,8 @@
 //! *indeterminate*: it may or may not have taken effect, at any time after its call. It is
 //! modelled as returning at +∞ with an output that matches anything, never as failed.
 
-use std::collections::{BTreeMap, HashSet};
+use crate::collections::VecMap;
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -70,7 +71,7 @@ pub fn check_history(history: &[HistoryOp]) -> Verdict {
 
 /// Checks a whole history, key by key, trying at most `budget` model steps per key.
 pub fn check_history_with_budget(history: &[HistoryOp], budget: u64) -> Verdict {
-    let mut by_key: BTreeMap<&str, Vec<&HistoryOp>> = BTreeMap::new();
+    let mut by_key: VecMap<&str, Vec<&HistoryOp>> = VecMap::new();
     for op in history {
         by_key.entry(op.op.key()).or_default().push(op);
     }
@@ -252,7 +253,9 @@ fn next_frontier(ops: &[&HistoryOp], reached: Vec<(State, Vec<u64>)>) -> KeyFron
         })
         .collect();
     // Most options first, so a dominated configuration meets its dominator before itself.
-    configs.sort_by_key(|(_, a)| std::cmp::Reverse(a.iter().filter(|&&x| x).count()));
+    crate::collections::sort::stable_sort_by_u64(&mut configs, |(_, a)| {
+        u64::MAX - a.iter().filter(|&&x| x).count() as u64
+    });
     let mut kept: Vec<(State, Vec<bool>)> = Vec::new();
     for (state, avail) in configs {
         let covered =
@@ -430,7 +433,7 @@ impl Events {
             order.push((call, 0, i));
             order.push((ret, 1, i));
         }
-        order.sort_unstable();
+        crate::collections::sort::sort_unstable(&mut order);
         // Position 0 is a sentinel head; events start at 1.
         let n = order.len();
         let mut ev = vec![

@@ -18,7 +18,7 @@
 //! | terms are monotonic | a server's term never decreases, crashes included |
 //! | exactly-once | a client command `(client, serial)` executes at one log index only |
 
-use std::collections::BTreeMap;
+use crate::collections::VecMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -168,13 +168,15 @@ struct ServerTrack {
 pub struct SafetyChecker {
     /// Indexed by server id (ids are small: at most `MAX_SERVERS`).
     servers: Vec<ServerTrack>,
-    leaders: BTreeMap<u64, NodeId>,
+    leaders: VecMap<u64, NodeId>,
     /// `(index, term)` → (payload digest, term of the previous entry).
-    stored: BTreeMap<(u64, u64), (u64, u64)>,
-    committed: BTreeMap<u64, Committed>,
-    applied: BTreeMap<u64, EntryId>,
-    /// `(client, serial)` → the log index where the command executed.
-    executed: BTreeMap<(u64, u64), u64>,
+    stored: VecMap<(u64, u64), (u64, u64)>,
+    committed: VecMap<u64, Committed>,
+    applied: VecMap<u64, EntryId>,
+    /// client → serial → the log index where the command executed. Nested rather than keyed
+    /// by `(client, serial)` so that each insert is an append (sessions and their serials are
+    /// both increasing); clients interleave, so a flat map would insert mid-vector.
+    executed: VecMap<u64, VecMap<u64, u64>>,
     violations: Vec<Violation>,
     /// Nothing below this index is remembered any more (see [`SafetyChecker::forget_below`]).
     floor: u64,
@@ -234,7 +236,8 @@ impl SafetyChecker {
         let (Some(client), Some(serial)) = (outcome.client_id, outcome.serial) else {
             return;
         };
-        match self.executed.get(&(client, serial)) {
+        let first = self.executed.get(&client).and_then(|s| s.get(&serial));
+        match first {
             Some(&first) if first != outcome.index => self.report(Violation::new(
                 at,
                 vec![server],
@@ -250,7 +253,8 @@ impl SafetyChecker {
             )),
             Some(_) => {}
             None => {
-                self.executed.insert((client, serial), outcome.index);
+                let serials = self.executed.entry(client).or_default();
+                serials.insert(serial, outcome.index);
             }
         }
     }
@@ -266,7 +270,10 @@ impl SafetyChecker {
         self.stored = self.stored.split_off(&(index, 0));
         self.committed = self.committed.split_off(&index);
         self.applied = self.applied.split_off(&index);
-        self.executed.retain(|_, at| *at >= index);
+        self.executed.retain(|_, serials| {
+            serials.retain(|_, at| *at >= index);
+            !serials.is_empty()
+        });
     }
 
     fn track(&mut self, id: NodeId) -> &mut ServerTrack {

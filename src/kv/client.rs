@@ -1,7 +1,7 @@
 //! The client half of a session (thesis §6.3): serial allocation, retries that reuse the same
 //! serial, and the "lowest unacknowledged serial" piggy-backed on every command.
 
-use std::collections::BTreeMap;
+use crate::collections::VecMap;
 
 use serde::Serialize;
 use thiserror::Error;
@@ -29,7 +29,7 @@ pub struct ClientSession {
     /// The next serial to issue. Invariant: `>= 1` and greater than every issued serial.
     next_serial: u64,
     /// Requests sent but not yet answered, by serial. Invariant: every key `< next_serial`.
-    outstanding: BTreeMap<u64, Operation>,
+    outstanding: VecMap<u64, Operation>,
 }
 
 impl ClientSession {
@@ -39,7 +39,7 @@ impl ClientSession {
         Self {
             client_id,
             next_serial: 1,
-            outstanding: BTreeMap::new(),
+            outstanding: VecMap::new(),
         }
     }
 

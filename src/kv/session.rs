@@ -6,7 +6,7 @@
 //! leader timestamps carried by log entries, and a cap on the number of sessions that evicts
 //! the least recently used — so every replica keeps exactly the same sessions.
 
-use std::collections::BTreeMap;
+use crate::collections::VecMap;
 
 use serde::Serialize;
 
@@ -33,7 +33,7 @@ pub(crate) struct Session {
     /// Responses to applied serials the client has not acknowledged (§6.3's set of
     /// (serial, response)). Invariant: every key is `>= lowest_unacked`; a serial
     /// `>= lowest_unacked` has been applied iff it is a key here.
-    pub(crate) responses: BTreeMap<u64, Response>,
+    pub(crate) responses: VecMap<u64, Response>,
     /// The highest "lowest unacknowledged serial" any command of this session has carried.
     /// Invariant: never decreases.
     pub(crate) lowest_unacked: u64,
@@ -51,7 +51,7 @@ impl Session {
     /// A session created by the register entry at `index`, at log time `now_ms`.
     pub(crate) fn new(index: u64, now_ms: u64) -> Self {
         Self {
-            responses: BTreeMap::new(),
+            responses: VecMap::new(),
             lowest_unacked: 0,
             last_serial: None,
             last_active_ms: now_ms,
@@ -113,17 +113,17 @@ pub struct SessionView {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct SessionTable {
     /// Live sessions by id.
-    sessions: BTreeMap<ClientId, Session>,
+    sessions: VecMap<ClientId, Session>,
     /// LRU order: `last_used_index -> client id`, oldest first. Invariant: exactly one entry
     /// per session, `lru[s.last_used_index] == id`; because the log clock never goes back,
     /// `last_active_ms` is non-decreasing along this order too.
-    lru: BTreeMap<u64, ClientId>,
+    lru: VecMap<u64, ClientId>,
 }
 
 impl SessionTable {
     /// Rebuilds a table from sessions (snapshot restore). The caller has checked that
     /// `last_used_index` values are unique.
-    pub(crate) fn from_sessions(sessions: BTreeMap<ClientId, Session>) -> Self {
+    pub(crate) fn from_sessions(sessions: VecMap<ClientId, Session>) -> Self {
         let lru = sessions
             .iter()
             .map(|(id, session)| (session.last_used_index, *id))

@@ -18,7 +18,7 @@
 //! state produce identical bytes. Restore checks every invariant the store relies on and
 //! reports a broken one as [`DecodeError::Inconsistent`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::collections::{VecMap, VecSet};
 
 use super::codec::{DecodeError, Reader, Writer};
 use super::command::ClientId;
@@ -155,10 +155,10 @@ fn decode_counters(reader: &mut Reader<'_>) -> Result<KvCounters, DecodeError> {
     })
 }
 
-fn decode_data(reader: &mut Reader<'_>) -> Result<BTreeMap<String, String>, DecodeError> {
+fn decode_data(reader: &mut Reader<'_>) -> Result<VecMap<String, String>, DecodeError> {
     // Each pair takes at least two length bytes.
     let count = reader.count("key count", 2)?;
-    let mut data = BTreeMap::new();
+    let mut data = VecMap::new();
     for _ in 0..count {
         let key = reader.string("key")?;
         let value = reader.string("value")?;
@@ -170,10 +170,10 @@ fn decode_data(reader: &mut Reader<'_>) -> Result<BTreeMap<String, String>, Deco
     Ok(data)
 }
 
-fn decode_sessions(reader: &mut Reader<'_>) -> Result<BTreeMap<ClientId, Session>, DecodeError> {
+fn decode_sessions(reader: &mut Reader<'_>) -> Result<VecMap<ClientId, Session>, DecodeError> {
     // Each session takes at least six bytes (four varints, a flag, a count).
     let count = reader.count("session count", 6)?;
-    let mut sessions = BTreeMap::new();
+    let mut sessions = VecMap::new();
     for _ in 0..count {
         let client_id = reader.varint("client id")?;
         if sessions
@@ -198,7 +198,7 @@ fn decode_session(reader: &mut Reader<'_>) -> Result<Session, DecodeError> {
     };
     // Each saved response takes at least a serial byte and a tag byte.
     let count = reader.count("saved response count", 2)?;
-    let mut responses = BTreeMap::new();
+    let mut responses = VecMap::new();
     for _ in 0..count {
         let serial = reader.varint("saved serial")?;
         if responses
@@ -221,7 +221,7 @@ fn decode_session(reader: &mut Reader<'_>) -> Result<Session, DecodeError> {
 /// Checks the session invariants the store relies on (see the field docs of `Session` and
 /// `SessionTable`).
 fn check_sessions(
-    sessions: &BTreeMap<ClientId, Session>,
+    sessions: &VecMap<ClientId, Session>,
     config: &KvConfig,
     last_applied: u64,
     clock_ms: u64,
@@ -229,7 +229,7 @@ fn check_sessions(
     if sessions.len() as u64 > u64::from(config.max_sessions) {
         return Err(inconsistent("more sessions than max_sessions"));
     }
-    let mut used = BTreeSet::new();
+    let mut used = VecSet::new();
     for (client_id, session) in sessions {
         check_session(*client_id, session, last_applied, clock_ms)?;
         if !used.insert(session.last_used_index) {
@@ -241,7 +241,7 @@ fn check_sessions(
         .values()
         .map(|s| (s.last_used_index, s.last_active_ms))
         .collect();
-    by_use.sort_unstable();
+    crate::collections::sort::sort_unstable(&mut by_use);
     if by_use.windows(2).any(|pair| pair[0].1 > pair[1].1) {
         return Err(inconsistent(
             "activity times are not ordered like last used indices",

@@ -1,6 +1,6 @@
 //! The key-value state machine: applies committed commands in log order.
 
-use std::collections::BTreeMap;
+use crate::collections::VecMap;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -84,7 +84,7 @@ pub struct KvStore {
     /// Shared cluster settings. Invariant: valid.
     pub(crate) config: KvConfig,
     /// The data, in key order.
-    pub(crate) data: BTreeMap<String, String>,
+    pub(crate) data: VecMap<String, String>,
     /// Live client sessions.
     pub(crate) sessions: SessionTable,
     /// The index of the last entry applied. Invariant: entries are applied exactly once, in
@@ -109,7 +109,7 @@ impl KvStore {
         config.validate()?;
         Ok(Self {
             config,
-            data: BTreeMap::new(),
+            data: VecMap::new(),
             sessions: SessionTable::default(),
             last_applied: 0,
             clock_ms: 0,
@@ -375,7 +375,7 @@ impl KvStore {
 }
 
 /// Runs one operation against the data.
-fn execute(data: &mut BTreeMap<String, String>, op: &Operation) -> Response {
+fn execute(data: &mut VecMap<String, String>, op: &Operation) -> Response {
     match op {
         Operation::Get { key } => match data.get(key) {
             Some(value) => Response::Value {
@@ -409,7 +409,7 @@ fn execute(data: &mut BTreeMap<String, String>, op: &Operation) -> Response {
 mod tests {
     use super::*;
 
-    fn data(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    fn data(pairs: &[(&str, &str)]) -> VecMap<String, String> {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))

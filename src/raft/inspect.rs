@@ -1,7 +1,7 @@
 //! Read-only accessors for the UI, the simulator and the checkers, and the "why is this entry
 //! not committed yet" explanation.
 
-use std::collections::BTreeMap;
+use crate::collections::VecMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -144,12 +144,12 @@ impl Node {
     }
 
     /// Leader: progress of every other member.
-    pub fn progresses(&self) -> &BTreeMap<NodeId, Progress> {
+    pub fn progresses(&self) -> &VecMap<NodeId, Progress> {
         &self.progress
     }
 
     /// Candidate: ballots received (granted or refused), including its own.
-    pub fn votes(&self) -> &BTreeMap<NodeId, bool> {
+    pub fn votes(&self) -> &VecMap<NodeId, bool> {
         &self.votes
     }
 

@@ -72,7 +72,7 @@ impl Configuration {
     /// A configuration of the given voters (sorted, deduplicated) and no learners.
     pub fn with_voters(voters: &[NodeId]) -> Self {
         let mut v = voters.to_vec();
-        v.sort_unstable();
+        crate::collections::sort::sort_unstable(&mut v);
         v.dedup();
         Configuration {
             voters: v,

@@ -2,7 +2,7 @@
 //! message dispatch. The protocol parts live in sibling files (`election.rs`,
 //! `replication.rs`, `read_index.rs`, `transfer.rs`, `snapshot.rs`, `reconfig.rs`).
 
-use std::collections::BTreeMap;
+use crate::collections::VecMap;
 use std::ops::Bound::{Excluded, Unbounded};
 
 use rand_core::{Rng, SeedableRng};
@@ -59,9 +59,9 @@ pub struct Node {
     pub(super) election_deadline_ms: u64,
     pub(super) heartbeat_deadline_ms: u64,
     /// Candidate/pre-candidate: ballots received (granted or not).
-    pub(super) votes: BTreeMap<NodeId, bool>,
+    pub(super) votes: VecMap<NodeId, bool>,
     /// Leader: one entry per other member.
-    pub(super) progress: BTreeMap<NodeId, Progress>,
+    pub(super) progress: VecMap<NodeId, Progress>,
     pub(super) transfer: Option<Transfer>,
     pub(super) reads: ReadQueue,
     /// Follower reads whose index the leader confirmed, waiting to be applied locally.
@@ -187,8 +187,8 @@ impl Node {
             election_reset_at_ms: now_ms,
             election_deadline_ms: 0,
             heartbeat_deadline_ms: 0,
-            votes: BTreeMap::new(),
-            progress: BTreeMap::new(),
+            votes: VecMap::new(),
+            progress: VecMap::new(),
             transfer: None,
             reads: ReadQueue::default(),
             follower_reads: Vec::new(),
@@ -315,7 +315,7 @@ impl Node {
         assert_ne!(self.role, Role::Leader, "a leader does not campaign");
         self.role = Role::PreCandidate;
         self.leader_id = None;
-        self.votes = BTreeMap::from([(self.id, true)]);
+        self.votes = VecMap::from([(self.id, true)]);
         self.reset_election_timer();
         self.push_role_event();
     }
@@ -329,7 +329,7 @@ impl Node {
         self.hard_state_dirty = true;
         self.role = Role::Candidate;
         self.leader_id = None;
-        self.votes = BTreeMap::from([(self.id, true)]);
+        self.votes = VecMap::from([(self.id, true)]);
         self.reset_election_timer();
         self.push_role_event();
     }

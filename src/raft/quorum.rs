@@ -1,6 +1,6 @@
 //! Majority arithmetic over a set of voters (§5.2 elections, §5.3 commitment).
 
-use std::collections::BTreeMap;
+use crate::collections::VecMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -15,9 +15,10 @@ pub fn majority(n: usize) -> usize {
 /// The largest value that at least a majority of `voters` have reached, where `value_of`
 /// gives each voter's value (e.g. match index, or acknowledged read round). 0 for no voters.
 ///
-/// Runs on every acknowledgement, so it neither allocates (configurations hold at most
-/// [`MAX_SERVERS`] voters; a larger slice falls back to the heap) nor fully sorts (a selection
-/// of the majority-th largest value suffices).
+/// Runs on every acknowledgement, so it does not allocate (configurations hold at most
+/// [`MAX_SERVERS`] voters; a larger slice falls back to the heap). The crate's compact sort
+/// orders the few values (insertion sort up to 16, heapsort beyond): as quick as a selection
+/// at these sizes, and no extra selection code in the wasm.
 pub fn quorum_value(voters: &[NodeId], value_of: impl Fn(NodeId) -> u64) -> u64 {
     if voters.is_empty() {
         return 0;
@@ -34,7 +35,8 @@ pub fn quorum_value(voters: &[NodeId], value_of: impl Fn(NodeId) -> u64) -> u64 
         *slot = value_of(v);
     }
     let k = majority(voters.len()) - 1;
-    *values.select_nth_unstable_by(k, |a, b| b.cmp(a)).1
+    crate::collections::sort::sort_unstable_by(values, |a, b| a > b);
+    values[k]
 }
 
 /// The state of an election.
@@ -49,7 +51,7 @@ pub enum VoteResult {
 }
 
 /// Tallies `votes` (granted or not), counting only the ballots of `voters`.
-pub fn vote_result(voters: &[NodeId], votes: &BTreeMap<NodeId, bool>) -> VoteResult {
+pub fn vote_result(voters: &[NodeId], votes: &VecMap<NodeId, bool>) -> VoteResult {
     let need = majority(voters.len());
     let (mut yes, mut no) = (0, 0);
     for v in voters {
@@ -91,13 +93,13 @@ mod tests {
     #[test]
     fn votes_decide_only_with_a_majority_either_way() {
         let voters = [1, 2, 3, 4, 5];
-        let mut votes = BTreeMap::from([(1, true), (2, true)]);
+        let mut votes = VecMap::from([(1, true), (2, true)]);
         assert_eq!(vote_result(&voters, &votes), VoteResult::Pending);
         votes.insert(3, true);
         assert_eq!(vote_result(&voters, &votes), VoteResult::Won);
-        let votes = BTreeMap::from([(1, true), (2, false), (3, false), (4, false)]);
+        let votes = VecMap::from([(1, true), (2, false), (3, false), (4, false)]);
         assert_eq!(vote_result(&voters, &votes), VoteResult::Lost);
-        let votes = BTreeMap::from([(1, true), (9, true), (8, true)]);
+        let votes = VecMap::from([(1, true), (9, true), (8, true)]);
         assert_eq!(
             vote_result(&[1, 2, 3], &votes),
             VoteResult::Pending,

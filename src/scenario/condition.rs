@@ -347,7 +347,7 @@ fn messages(ctx: &mut Context, w: &World, m: &MessagesCond) -> Eval {
     let all = [KindSel::all()];
     let sels = m.kinds.as_deref().unwrap_or(&all);
     let mut kinds: Vec<_> = sels.iter().flat_map(|s| s.0.iter().copied()).collect();
-    kinds.sort_unstable();
+    crate::collections::sort::sort_unstable(&mut kinds);
     kinds.dedup();
     let count: u64 = kinds
         .iter()

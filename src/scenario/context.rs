@@ -2,7 +2,7 @@
 //! disconnected, saved names, marks, and the client operations it named (followed into the
 //! history and the logs so that expectations can count where they were applied).
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::collections::{VecMap, VecSet};
 
 use crate::kv::{Command, Operation};
 use crate::raft::{EntryPayload, MessageKind, NodeId, Role};
@@ -21,7 +21,7 @@ pub struct Mark {
     /// Virtual time.
     pub time_ms: u64,
     /// Delivered messages by kind so far.
-    pub delivered: BTreeMap<MessageKind, u64>,
+    pub delivered: VecMap<MessageKind, u64>,
 }
 
 /// A client operation the scenario named with `as`.
@@ -42,20 +42,20 @@ pub struct OpTrack {
     /// `(index, term)` of log entries carrying the command.
     candidates: Vec<(u64, u64)>,
     /// Per server: the last `(index, term)` scanned.
-    cursors: BTreeMap<NodeId, (u64, u64)>,
+    cursors: VecMap<NodeId, (u64, u64)>,
 }
 
 /// The scenario's state next to the world.
 #[derive(Debug, Clone)]
 pub struct Context {
     pub(crate) rng: SimRng,
-    pub(crate) disconnected: BTreeSet<NodeId>,
-    pub(crate) nodes: BTreeMap<String, NodeId>,
-    pub(crate) numbers: BTreeMap<String, u64>,
-    pub(crate) marks: BTreeMap<String, Mark>,
-    pub(crate) ops: BTreeMap<String, OpTrack>,
+    pub(crate) disconnected: VecSet<NodeId>,
+    pub(crate) nodes: VecMap<String, NodeId>,
+    pub(crate) numbers: VecMap<String, u64>,
+    pub(crate) marks: VecMap<String, Mark>,
+    pub(crate) ops: VecMap<String, OpTrack>,
     pub(crate) violations_expected: bool,
-    claimed: BTreeSet<u64>,
+    claimed: VecSet<u64>,
 }
 
 impl Context {
@@ -63,13 +63,13 @@ impl Context {
     pub fn new(seed: u64) -> Self {
         Context {
             rng: SimRng::new(seed, Stream::Faults, SCENARIO_STREAM_INDEX),
-            disconnected: BTreeSet::new(),
-            nodes: BTreeMap::new(),
-            numbers: BTreeMap::new(),
-            marks: BTreeMap::new(),
-            ops: BTreeMap::new(),
+            disconnected: VecSet::new(),
+            nodes: VecMap::new(),
+            numbers: VecMap::new(),
+            marks: VecMap::new(),
+            ops: VecMap::new(),
             violations_expected: false,
-            claimed: BTreeSet::new(),
+            claimed: VecSet::new(),
         }
     }
 
@@ -92,7 +92,7 @@ impl Context {
             serial: None,
             scan_from: w.history().len(),
             candidates: Vec::new(),
-            cursors: BTreeMap::new(),
+            cursors: VecMap::new(),
         };
         self.ops.insert(name.to_string(), t);
     }
@@ -128,7 +128,7 @@ impl Context {
         let t = self.ops.get_mut(name)?;
         t.scan_logs(w);
         let mut cands = t.candidates.clone();
-        cands.sort_unstable();
+        crate::collections::sort::sort_unstable(&mut cands);
         cands
             .into_iter()
             .find(|&(i, term)| committed_at(w, i, term))

@@ -1,7 +1,7 @@
 //! Checks a parsed scenario as a whole: the cluster can be built, every server id exists,
 //! every name used is defined, bounds make sense, and text fields are plain text.
 
-use std::collections::BTreeSet;
+use crate::collections::VecSet;
 
 use super::error::ScenarioError;
 use super::format::{BugName, ClusterSpec, Condition, Scenario};
@@ -82,11 +82,11 @@ fn cluster_error(e: SimError) -> ScenarioError {
 
 /// Everything the whole-file checks need to know.
 struct Scope {
-    servers: BTreeSet<NodeId>,
+    servers: VecSet<NodeId>,
     clients: u32,
-    ops: BTreeSet<String>,
-    marks: BTreeSet<String>,
-    saved: BTreeSet<String>,
+    ops: VecSet<String>,
+    marks: VecSet<String>,
+    saved: VecSet<String>,
 }
 
 /// Checks the scenario; the first problem is reported with its path.
@@ -111,9 +111,9 @@ pub fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     let mut scope = Scope {
         servers: (1..=s.cluster.servers).collect(),
         clients: config.workload.clients,
-        ops: BTreeSet::new(),
-        marks: BTreeSet::new(),
-        saved: BTreeSet::new(),
+        ops: VecSet::new(),
+        marks: VecSet::new(),
+        saved: VecSet::new(),
     };
     collect(&s.steps, &mut scope);
     check_steps(&s.steps, "steps", &scope, s.limits.max_virtual_ms)
@@ -149,7 +149,7 @@ fn check_steps(
     scope: &Scope,
     max_ms: u64,
 ) -> Result<(), ScenarioError> {
-    let mut names = BTreeSet::new();
+    let mut names = VecSet::new();
     for (i, step) in steps.iter().enumerate() {
         let p = format!("{path}[{i}]");
         if let Some(at) = step.at_ms.filter(|&at| at > max_ms) {

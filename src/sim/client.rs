@@ -22,7 +22,8 @@
 //! double (up to 16× `retry_backoff_ms`) within one operation, so that an election in
 //! progress does not use up `max_attempts` in a few hundred milliseconds.
 
-use std::collections::{BTreeMap, VecDeque};
+use crate::collections::VecMap;
+use std::collections::VecDeque;
 
 use serde::Serialize;
 
@@ -152,7 +153,7 @@ pub struct Client {
     /// Operations queued by the user, run before random ones.
     pub(crate) queue: VecDeque<(Operation, bool)>,
     /// The last value this client saw per key (to make plausible CAS expectations).
-    pub(crate) last_seen: BTreeMap<String, Option<String>>,
+    pub(crate) last_seen: VecMap<String, Option<String>>,
     /// Whether a `ClientStart` event is scheduled.
     pub(crate) start_scheduled: bool,
     /// The armed request timeout (removed when the request is answered or re-sent).
@@ -179,7 +180,7 @@ impl Client {
             attempt: 0,
             next_ticket: 1,
             queue: VecDeque::new(),
-            last_seen: BTreeMap::new(),
+            last_seen: VecMap::new(),
             start_scheduled: false,
             timeout: None,
             refused: Vec::new(),

@@ -104,7 +104,7 @@ impl World {
             let i = self.fault_rng.below(rest.len() as u64) as usize;
             minority.push(rest.remove(i));
         }
-        minority.sort_unstable();
+        crate::collections::sort::sort_unstable(&mut minority);
         Action::Partition {
             groups: vec![minority, rest],
         }

@@ -10,7 +10,7 @@
 //! * Messages in flight are first-class [`InFlight`] records with stable ids, so a UI can
 //!   draw them and an adversary can deliver, drop, duplicate or hold them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::collections::{VecMap, VecSet};
 
 use serde::Serialize;
 
@@ -62,8 +62,8 @@ pub enum DropReason {
 #[derive(Debug, Clone)]
 pub struct Network {
     default_link: LinkConfig,
-    links: BTreeMap<(NodeId, NodeId), LinkConfig>,
-    cuts: BTreeSet<(NodeId, NodeId)>,
+    links: VecMap<(NodeId, NodeId), LinkConfig>,
+    cuts: VecSet<(NodeId, NodeId)>,
     /// Partition groups; servers in no group form one more, implicit group.
     groups: Vec<Vec<NodeId>>,
     rng: SimRng,
@@ -87,8 +87,8 @@ impl Network {
     pub fn new(seed: u64, link: LinkConfig) -> Self {
         Network {
             default_link: link,
-            links: BTreeMap::new(),
-            cuts: BTreeSet::new(),
+            links: VecMap::new(),
+            cuts: VecSet::new(),
             groups: Vec::new(),
             rng: SimRng::new(seed, Stream::Network, 0),
             in_flight: IdMap::default(),
@@ -248,7 +248,7 @@ impl Network {
     /// Every message in flight, by id.
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
         let mut all: Vec<&InFlight> = self.in_flight.values().collect();
-        all.sort_unstable_by_key(|m| m.id);
+        crate::collections::sort::sort_unstable_by(&mut all, |a, b| a.id < b.id);
         all.into_iter()
     }
 

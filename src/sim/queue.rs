@@ -157,7 +157,7 @@ impl EventQueue {
                 (key, e)
             })
             .collect();
-        all.sort_unstable_by_key(|&(k, _)| k);
+        crate::collections::sort::sort_unstable_by(&mut all, |a, b| a.0 < b.0);
         all.into_iter()
     }
 

@@ -1,7 +1,7 @@
 //! One simulated machine: a Raft node, its disk, its state machine and the client requests it
 //! is working on.
 
-use std::collections::BTreeMap;
+use crate::collections::VecMap;
 
 use serde::Serialize;
 
@@ -63,9 +63,9 @@ pub struct Server {
     /// Messages that arrived while paused, in arrival order (in-flight ids, held).
     pub(crate) held: Vec<u64>,
     /// Proposals waiting for their entry to apply, by log index (volatile).
-    pub(crate) waiting: BTreeMap<u64, Waiter>,
+    pub(crate) waiting: VecMap<u64, Waiter>,
     /// ReadIndex reads waiting for their read state, by ctx (volatile).
-    pub(crate) reads: BTreeMap<u64, ReadWaiter>,
+    pub(crate) reads: VecMap<u64, ReadWaiter>,
     pub(crate) next_read_ctx: u64,
 }
 
@@ -81,8 +81,8 @@ impl Server {
             incarnation: 0,
             timer: None,
             held: Vec::new(),
-            waiting: BTreeMap::new(),
-            reads: BTreeMap::new(),
+            waiting: VecMap::new(),
+            reads: VecMap::new(),
             next_read_ctx: 1,
         }
     }

@@ -1,7 +1,7 @@
 //! The world's state and its event loop: timers, message delivery and the handling of each
 //! server's [`Ready`] (persist, send, install snapshot, apply, serve reads — in that order).
 
-use std::collections::BTreeMap;
+use crate::collections::VecMap;
 
 use serde::Serialize;
 
@@ -27,9 +27,9 @@ pub struct Counters {
     /// Messages handed to the network by servers.
     pub messages_sent: u64,
     /// Messages delivered to a server, by kind.
-    pub delivered: BTreeMap<MessageKind, u64>,
+    pub delivered: VecMap<MessageKind, u64>,
     /// Messages dropped, by reason.
-    pub dropped: BTreeMap<DropReason, u64>,
+    pub dropped: VecMap<DropReason, u64>,
     /// Extra copies put on the wire (network duplication and adversary).
     pub duplicated: u64,
     /// Real elections started (pre-vote rounds excluded).
@@ -119,7 +119,7 @@ pub struct World {
     pub(crate) commands_applied: u64,
     pub(crate) queue: EventQueue,
     pub(crate) network: Network,
-    pub(crate) servers: BTreeMap<NodeId, Server>,
+    pub(crate) servers: VecMap<NodeId, Server>,
     pub(crate) clients: Vec<Client>,
     /// The client history (bounded: older operations are folded into its verdict).
     pub(crate) history: History,
@@ -140,7 +140,7 @@ impl World {
     pub fn new(config: SimConfig) -> Result<World, SimError> {
         config.validate()?;
         let voters: Vec<NodeId> = (1..=config.servers).collect();
-        let mut servers = BTreeMap::new();
+        let mut servers = VecMap::new();
         for &id in &voters {
             let node = Node::new(
                 id,

@@ -357,7 +357,7 @@ pub fn error_codes() -> Vec<&'static str> {
         FACADE_CODES,
     ]
     .concat();
-    all.sort_unstable();
+    crate::collections::sort::sort_unstable(&mut all);
     all.dedup();
     all
 }

@@ -34,7 +34,7 @@
 //! keep-alive), bit 6 duplicate (same client serial as an earlier entry: the session answers
 //! it without applying it again, thesis §6.3).
 
-use std::collections::BTreeSet;
+use crate::collections::VecSet;
 
 use crate::kv::Command;
 use crate::raft::{
@@ -398,7 +398,7 @@ pub fn retained_log(s: &Server) -> (&StoredEntries, u64) {
 
 /// Per-entry flags of a retained log (duplicates found against earlier retained entries).
 pub fn entry_flags<'a>(log: impl IntoIterator<Item = &'a Entry>) -> Vec<u32> {
-    let mut seen = BTreeSet::new();
+    let mut seen = VecSet::new();
     log.into_iter()
         .map(|e| {
             let (mut f, key) = classify(e);

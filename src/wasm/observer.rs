@@ -11,7 +11,8 @@
 //! epoch so the page reloads it); the timeline keeps the undone future, since replaying it
 //! is deterministic, until a new command forks the run.
 
-use std::collections::{BTreeMap, VecDeque};
+use crate::collections::VecMap;
+use std::collections::VecDeque;
 
 use serde::Serialize;
 
@@ -189,14 +190,14 @@ pub struct Timeline {
 /// Feed and timeline state.
 #[derive(Debug, Clone, Default)]
 pub struct Observer {
-    seen: BTreeMap<NodeId, Seen>,
+    seen: VecMap<NodeId, Seen>,
     last_step: u64,
     last_message: u64,
     history_len: usize,
     open_ops: Vec<u64>,
     client_stats: Vec<(u64, u64)>,
     /// Sends so far of each open operation (history id → attempts).
-    attempts: BTreeMap<u64, u32>,
+    attempts: VecMap<u64, u32>,
     violations: usize,
     /// The feed, oldest first.
     pub feed: VecDeque<FeedEvent>,

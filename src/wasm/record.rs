@@ -9,7 +9,8 @@
 //! Messages the network refused at send time (a blocked link, a loss draw) never get an id;
 //! they are only counted ([`Recorder::dropped_at_send`]).
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use crate::collections::{VecMap, VecSet};
+use std::collections::VecDeque;
 
 use super::frame::kind_code;
 use crate::raft::{MessageKind, NodeId};
@@ -77,7 +78,7 @@ struct CommitPoint {
 pub struct Recorder {
     messages: VecDeque<MessageRecord>,
     /// Ids of records still in flight.
-    open: BTreeSet<u64>,
+    open: VecSet<u64>,
     last_id: u64,
     last_step: u64,
     /// Deliveries so far by kind code (the world's counters as of the last step).
@@ -86,7 +87,7 @@ pub struct Recorder {
     /// Messages refused at send time, so far.
     pub dropped_at_send: u64,
     commits: VecDeque<CommitPoint>,
-    seen_commit: BTreeMap<NodeId, u64>,
+    seen_commit: VecMap<NodeId, u64>,
 }
 
 /// Number of message kinds (codes `0..KINDS`, see [`kind_code`]).
