@@ -24,8 +24,6 @@ pub mod record;
 pub mod scenario_file;
 pub mod search;
 
-use std::f32::consts::TAU;
-
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -327,13 +325,6 @@ impl Simulation {
     /// The configuration the world runs with (the `SimConfig` document).
     pub fn config(&self) -> Result<JsValue, JsValue> {
         to_js(self.sim.world().config())
-    }
-
-    /// Server positions on a ring of radius 1 around the origin, `[x0, y0, x1, y1, …]`, in id
-    /// order, first at the top, clockwise.
-    #[wasm_bindgen(js_name = ringLayout)]
-    pub fn ring_layout(&self) -> Vec<f32> {
-        ring_layout(self.nodes())
     }
 
     // ---- running ----------------------------------------------------------------------
@@ -924,17 +915,6 @@ impl Simulation {
     }
 }
 
-/// Positions of `n` points evenly spaced on the unit circle, first at the top, clockwise
-/// (screen coordinates: y grows downwards).
-pub fn ring_layout(n: u32) -> Vec<f32> {
-    (0..n)
-        .flat_map(|i| {
-            let angle = TAU * i as f32 / n as f32;
-            [angle.sin(), -angle.cos()]
-        })
-        .collect()
-}
-
 #[cfg(target_arch = "wasm32")]
 fn draw_seed() -> Result<u64, String> {
     let mut bytes = [0u8; 8];
@@ -948,21 +928,4 @@ fn draw_seed() -> Result<u64, String> {
 #[cfg(not(target_arch = "wasm32"))]
 fn draw_seed() -> Result<u64, String> {
     Ok(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ring_layout_starts_at_top_and_stays_on_unit_circle() {
-        let pts = ring_layout(4);
-        assert_eq!(pts.len(), 8);
-        assert!((pts[0] - 0.0).abs() < 1e-6 && (pts[1] + 1.0).abs() < 1e-6);
-        // Second of four points is at the right (clockwise on screen).
-        assert!((pts[2] - 1.0).abs() < 1e-6 && pts[3].abs() < 1e-6);
-        for p in pts.chunks(2) {
-            assert!(((p[0] * p[0] + p[1] * p[1]) - 1.0).abs() < 1e-5);
-        }
-    }
 }

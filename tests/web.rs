@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use raftlab::wasm::frame::{GLOBAL_LEN, MESSAGE_STRIDE, NODE_STRIDE};
-use raftlab::wasm::{ring_layout, Simulation};
+use raftlab::wasm::Simulation;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -58,12 +58,6 @@ fn bad_cluster_sizes_and_seeds_are_errors_not_panics() {
         );
     }
     assert!(Simulation::new(JsValue::from_f64(f64::NAN)).is_err());
-}
-
-#[wasm_bindgen_test]
-fn ring_layout_matches_native_computation() {
-    let s = sim(7, 1);
-    assert_eq!(s.ring_layout(), ring_layout(7));
 }
 
 #[wasm_bindgen_test]

@@ -86,6 +86,18 @@ impl de::Error for Error {
             reason: msg.to_string(),
         }
     }
+
+    // serde's own wording, with floats written by `float_text` (serde's `Unexpected` text
+    // would link core's float formatter into the wasm).
+    fn invalid_type(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
+        let unexp = crate::float_text::Unexpected(unexp);
+        Self::custom(format_args!("invalid type: {unexp}, expected {exp}"))
+    }
+
+    fn invalid_value(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
+        let unexp = crate::float_text::Unexpected(unexp);
+        Self::custom(format_args!("invalid value: {unexp}, expected {exp}"))
+    }
 }
 
 /// Reads a `T` from the whole tree; the error is `(path, reason)`.

@@ -350,7 +350,8 @@ impl<'de> Deserialize<'de> for Fraction {
         let v = f64::deserialize(d)?;
         if !(0.0..=1.0).contains(&v) {
             return Err(de::Error::custom(format!(
-                "{v} is not a probability between 0 and 1"
+                "{} is not a probability between 0 and 1",
+                crate::float_text::Shortest(v)
             )));
         }
         Ok(Fraction((v * 1_000_000.0).round() as u32))

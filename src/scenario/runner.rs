@@ -321,7 +321,7 @@ impl ScenarioRun {
         }
         let ppm = step.chance?.0;
         (!self.ctx.rng.chance_ppm(ppm))
-            .then(|| format!("chance {:.3} said no", f64::from(ppm) / 1e6))
+            .then(|| format!("chance {} said no", crate::float_text::ppm_fraction(ppm)))
     }
 
     fn act(&mut self, step: &Step) -> Option<StepResult> {

@@ -69,7 +69,7 @@ impl From<&usize> for Param {
 
 impl From<&f64> for Param {
     fn from(v: &f64) -> Self {
-        Param::Text(v.to_string())
+        Param::Text(crate::float_text::text(*v))
     }
 }
 

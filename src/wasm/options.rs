@@ -4,6 +4,7 @@
 use serde::Deserialize;
 use thiserror::Error;
 
+use crate::float_text::Shortest;
 use crate::raft::{NodeId, MAX_SERVERS};
 use crate::sim::{LinkConfig, SimConfig, SimError, MAX_ADVANCE_MS};
 
@@ -19,7 +20,7 @@ pub enum ArgError {
     #[error("a cluster has 1 to {MAX_SERVERS} servers, not {0}")]
     ClusterSize(u32),
     /// A percentage outside 0..=100.
-    #[error("{name} must be a percentage from 0 to 100, not {got}")]
+    #[error("{name} must be a percentage from 0 to 100, not {}", Shortest(*.got))]
     Percent {
         /// The option's name (`lossPercent`, …).
         name: &'static str,
@@ -27,7 +28,7 @@ pub enum ArgError {
         got: f64,
     },
     /// A seed given as a number that is not a whole number in 0..=2^53-1.
-    #[error("a seed is a whole number from 0 to {MAX_SAFE_INTEGER}, not {0}")]
+    #[error("a seed is a whole number from 0 to {}, not {}", MAX_SAFE_INTEGER as u64, Shortest(*.0))]
     SeedNumber(f64),
     /// A seed given as text that is not a decimal `u64`.
     #[error("a seed is a whole number from 0 to {max}, not {0:?}", max = u64::MAX)]
@@ -36,25 +37,25 @@ pub enum ArgError {
     #[error("{0}")]
     SeedSource(String),
     /// A server id outside 1..=25.
-    #[error("a server id is a whole number from 1 to {MAX_SERVERS}, not {0}")]
+    #[error("a server id is a whole number from 1 to {MAX_SERVERS}, not {}", Shortest(*.0))]
     ServerId(f64),
     /// A client id outside 1..=64.
-    #[error("a client id is a whole number from 1 to 64, not {0}")]
+    #[error("a client id is a whole number from 1 to 64, not {}", Shortest(*.0))]
     ClientId(f64),
     /// A message id that is not a whole number.
-    #[error("a message id is a whole number, not {0}")]
+    #[error("a message id is a whole number, not {}", Shortest(*.0))]
     MessageId(f64),
     /// A step that is not a whole number.
-    #[error("a step is a whole number from 0, not {0}")]
+    #[error("a step is a whole number from 0, not {}", Shortest(*.0))]
     Step(f64),
     /// A duration outside 0..=one day.
-    #[error("a duration is 0 to {MAX_ADVANCE_MS} ms, not {0}")]
+    #[error("a duration is 0 to {MAX_ADVANCE_MS} ms, not {}", Shortest(*.0))]
     Duration(f64),
     /// A time that is negative or not finite.
-    #[error("a time is a number of milliseconds from 0, not {0}")]
+    #[error("a time is a number of milliseconds from 0, not {}", Shortest(*.0))]
     Time(f64),
     /// A count outside 1..=`max`.
-    #[error("a count is a whole number from 1 to {max}, not {got}")]
+    #[error("a count is a whole number from 1 to {max}, not {}", Shortest(*.got))]
     Count {
         /// The value given.
         got: f64,
