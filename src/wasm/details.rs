@@ -1,6 +1,7 @@
 //! Rich, on-demand objects for inspectors and panels (they cross through serde-wasm-bindgen,
 //! only when the page asks: never per frame).
 
+use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
 
 use super::frame::{entry_flags, retained_log, server_term};
@@ -291,7 +292,7 @@ fn entry_kind(flags: u32) -> &'static str {
 /// A message in flight, for the inspector.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct MessageDetail {
+pub struct MessageDetail<'a> {
     /// Id.
     pub id: u64,
     /// Kind name.
@@ -309,11 +310,11 @@ pub struct MessageDetail {
     /// A duplicated copy.
     pub duplicate: bool,
     /// The RPC's fields, by name (entries summarised, snapshot data left out).
-    pub fields: Vec<(&'static str, serde_json::Value)>,
+    pub fields: Fields<'a>,
 }
 
 /// Message details.
-pub fn message(m: &InFlight) -> MessageDetail {
+pub fn message(m: &InFlight) -> MessageDetail<'_> {
     MessageDetail {
         id: m.id,
         kind: m.kind,
@@ -323,77 +324,78 @@ pub fn message(m: &InFlight) -> MessageDetail {
         sent_ms: m.sent_ms,
         deliver_ms: m.deliver_ms,
         duplicate: m.duplicate,
-        fields: message_fields(&m.message.body),
+        fields: Fields(&m.message.body),
     }
 }
 
-fn json<T: Serialize>(v: T) -> serde_json::Value {
-    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+/// An RPC's fields, serialized as `[[name, value], …]` in the order Raft's papers list them.
+/// Each value goes straight to the output (no intermediate JSON tree: that compiled a second
+/// serializer for every field type into the wasm, issue 6).
+#[derive(Debug, Clone, Copy)]
+pub struct Fields<'a>(pub &'a MessageBody);
+
+/// Serializes `(name, value)` pairs as the elements of `seq`.
+macro_rules! pairs {
+    ($seq:ident; $($name:literal => $value:expr),* $(,)?) => {{
+        $($seq.serialize_element(&($name, $value))?;)*
+    }};
 }
 
-fn message_fields(body: &MessageBody) -> Vec<(&'static str, serde_json::Value)> {
-    use MessageBody as B;
-    match body {
-        B::RequestVote {
-            pre_vote,
-            leader_transfer,
-            last_log_index,
-            last_log_term,
-        } => vec![
-            ("preVote", json(pre_vote)),
-            ("leaderTransfer", json(leader_transfer)),
-            ("lastLogIndex", json(last_log_index)),
-            ("lastLogTerm", json(last_log_term)),
-        ],
-        B::RequestVoteResponse {
-            pre_vote,
-            granted,
-            reject_reason,
-        } => {
-            vec![
-                ("preVote", json(pre_vote)),
-                ("granted", json(granted)),
-                ("rejectReason", json(reject_reason)),
-            ]
+impl Serialize for Fields<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use MessageBody as B;
+        let mut seq = s.serialize_seq(None)?;
+        match self.0 {
+            B::RequestVote {
+                pre_vote,
+                leader_transfer,
+                last_log_index,
+                last_log_term,
+            } => pairs!(seq; "preVote" => pre_vote, "leaderTransfer" => leader_transfer,
+                "lastLogIndex" => last_log_index, "lastLogTerm" => last_log_term),
+            B::RequestVoteResponse {
+                pre_vote,
+                granted,
+                reject_reason,
+            } => pairs!(seq; "preVote" => pre_vote, "granted" => granted,
+                "rejectReason" => reject_reason),
+            B::AppendEntries {
+                prev_log_index,
+                prev_log_term,
+                entries,
+                leader_commit,
+                read_seq,
+            } => pairs!(seq; "prevLogIndex" => prev_log_index, "prevLogTerm" => prev_log_term,
+                "entries" => Entries(entries), "leaderCommit" => leader_commit,
+                "readSeq" => read_seq),
+            B::AppendEntriesResponse {
+                success,
+                match_index,
+                reject,
+                read_seq,
+            } => pairs!(seq; "success" => success, "matchIndex" => match_index,
+                "reject" => reject, "readSeq" => read_seq),
+            B::InstallSnapshot { snapshot } => pairs!(seq;
+                "lastIncludedIndex" => snapshot.last_included_index,
+                "lastIncludedTerm" => snapshot.last_included_term,
+                "configuration" => &snapshot.configuration,
+                "dataBytes" => snapshot.data.len()),
+            B::InstallSnapshotResponse { match_index } => pairs!(seq; "matchIndex" => match_index),
+            B::TimeoutNow => {}
+            B::ReadIndex { ctx } => pairs!(seq; "ctx" => ctx),
+            B::ReadIndexResponse { ctx, index } => pairs!(seq; "ctx" => ctx, "index" => index),
+            B::TransferLeader { target } => pairs!(seq; "target" => target),
         }
-        B::AppendEntries {
-            prev_log_index,
-            prev_log_term,
-            entries,
-            leader_commit,
-            read_seq,
-        } => vec![
-            ("prevLogIndex", json(prev_log_index)),
-            ("prevLogTerm", json(prev_log_term)),
-            (
-                "entries",
-                json(entries.iter().map(carried).collect::<Vec<_>>()),
-            ),
-            ("leaderCommit", json(leader_commit)),
-            ("readSeq", json(read_seq)),
-        ],
-        B::AppendEntriesResponse {
-            success,
-            match_index,
-            reject,
-            read_seq,
-        } => vec![
-            ("success", json(success)),
-            ("matchIndex", json(match_index)),
-            ("reject", json(reject)),
-            ("readSeq", json(read_seq)),
-        ],
-        B::InstallSnapshot { snapshot } => vec![
-            ("lastIncludedIndex", json(snapshot.last_included_index)),
-            ("lastIncludedTerm", json(snapshot.last_included_term)),
-            ("configuration", json(&snapshot.configuration)),
-            ("dataBytes", json(snapshot.data.len())),
-        ],
-        B::InstallSnapshotResponse { match_index } => vec![("matchIndex", json(match_index))],
-        B::TimeoutNow => Vec::new(),
-        B::ReadIndex { ctx } => vec![("ctx", json(ctx))],
-        B::ReadIndexResponse { ctx, index } => vec![("ctx", json(ctx)), ("index", json(index))],
-        B::TransferLeader { target } => vec![("target", json(target))],
+        seq.end()
+    }
+}
+
+/// Carried entries, each as [`Carried`].
+struct Entries<'a>(&'a [Entry]);
+
+impl Serialize for Entries<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(carried))
     }
 }
 
@@ -514,9 +516,11 @@ mod tests {
             let carried: Vec<serde_json::Value> = sim
                 .world()
                 .in_flight()
-                .flat_map(|m| message(m).fields)
-                .filter(|(name, _)| *name == "entries")
-                .filter_map(|(_, v)| v.as_array().cloned())
+                .filter_map(|m| serde_json::to_value(message(m).fields).ok())
+                .filter_map(|fields| fields.as_array().cloned())
+                .flatten()
+                .filter(|pair| pair[0] == "entries")
+                .filter_map(|pair| pair[1].as_array().cloned())
                 .flatten()
                 .collect();
             if let Some(e) = carried.first() {

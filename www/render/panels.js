@@ -113,12 +113,21 @@ export function renderEntry(body, server, e) {
     el('p', { class: 'muted small' }, t(`entryKind.${e.kind}`)));
 }
 
-/** One RPC field's value; carried entries are worded like the log's. */
-function fieldText(name, v) {
+/** An object with its keys in code-unit order (JSON.stringify's replacer, applied at every level). */
+function byKey(_, v) {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+  return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * One RPC field's value; carried entries are worded like the log's. Objects are shown with
+ * their keys sorted, whatever order the facade wrote them in.
+ */
+export function fieldText(name, v) {
   if (name === 'entries' && Array.isArray(v)) {
     return v.length === 0 ? t('word.none') : v.map((e) => `#${e.index} T${e.term} ${describeEntry(e)}`).join(' · ');
   }
-  return typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v ?? '—');
+  return typeof v === 'object' && v !== null ? JSON.stringify(v, byKey) : String(v ?? '—');
 }
 
 /** Message inspector with the adversary's buttons. */
