@@ -262,7 +262,7 @@ mod tests {
             U::Other("something else"),
         ];
         for u in all {
-            assert_eq!(Unexpected(u.clone()).to_string(), u.to_string());
+            assert_eq!(Unexpected(u).to_string(), u.to_string());
         }
     }
 
