@@ -30,44 +30,68 @@ pub fn text(v: f64) -> String {
         out.push_str("inf");
         return out;
     }
-    let (mut digits, point) = decimal(zmij::Buffer::new().format_finite(v.abs()));
+    let mut buffer = zmij::Buffer::new();
+    let (mut digits, point) = decimal(buffer.format_finite(v.abs()).as_bytes());
     if is_upper_half(v.abs(), &digits, point) {
         // zmij breaks a tie between two shortest candidates towards the even one; Rust's
         // formatter takes the upper one (the last digit is even, so no carry).
-        if let Some(last) = digits.pop() {
-            digits.push((last as u8 + 1) as char);
+        if let Some(last) = digits.last_mut() {
+            *last += 1;
         }
     }
     plain(&mut out, &digits, point);
     out
 }
 
-/// The significant digits of a non-negative decimal given as `d.ddd`, `ddd` or `d.ddde±x`
-/// (how zmij and JavaScript print shortest digits), without leading or trailing zeros, and
-/// where the decimal point falls counted from their start (`0.012` is `("12", -1)`).
-fn decimal(text: &str) -> (String, i32) {
-    let (mantissa, exp) = match text.split_once(['e', 'E']) {
-        Some((m, e)) => (m, e.trim_start_matches('+').parse::<i32>().unwrap_or(0)),
-        None => (text, 0),
-    };
-    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let all = format!("{int}{frac}");
-    let digits = all.trim_start_matches('0');
-    let point = int.len() as i32 + exp - (all.len() - digits.len()) as i32;
-    (digits.trim_end_matches('0').to_string(), point)
+/// The significant digits (ASCII) of a non-negative decimal given as `d.ddd`, `ddd` or
+/// `d.ddde±x` (how zmij and JavaScript print shortest digits), without leading or trailing
+/// zeros, and where the decimal point falls counted from their start (`0.012` is `("12", -1)`).
+fn decimal(text: &[u8]) -> (Vec<u8>, i32) {
+    let mut digits = Vec::with_capacity(24);
+    let (mut point, mut fraction) = (0i32, false);
+    let mut bytes = text.iter();
+    for &b in bytes.by_ref() {
+        match b {
+            b'.' => fraction = true,
+            b'e' | b'E' => break,
+            _ => {
+                point += i32::from(!fraction);
+                if digits.is_empty() && b == b'0' {
+                    point -= 1;
+                } else {
+                    digits.push(b);
+                }
+            }
+        }
+    }
+    let (mut exp, mut negative) = (0i32, false);
+    for &b in bytes {
+        match b {
+            b'-' => negative = true,
+            b'0'..=b'9' => exp = exp.saturating_mul(10).saturating_add(i32::from(b - b'0')),
+            _ => {}
+        }
+    }
+    while digits.last() == Some(&b'0') {
+        digits.pop();
+    }
+    (digits, point + if negative { -exp } else { exp })
 }
 
 /// Whether `x` lies exactly halfway between `digits` (ending in an even digit) and the next
 /// number of as many digits: `x = (2D + 1) * 10^k / 2` with `D` the digits and `k` the power
-/// of ten of their last one. Exact, in integers: `m * 2^(e+1) = (2D + 1) * 2^k * 5^k`.
-fn is_upper_half(x: f64, digits: &str, point: i32) -> bool {
-    let even = digits.bytes().last().is_some_and(|d| d % 2 == 0);
-    let Ok(d) = digits.parse::<u128>() else {
-        return false;
-    };
-    if !even || x == 0.0 {
+/// of ten of their last one. Exact, in integers: `m * 2^(e+1) = (2D + 1) * 2^k * 5^k`, so
+/// the powers of two and the odd parts of both sides must match.
+fn is_upper_half(x: f64, digits: &[u8], point: i32) -> bool {
+    if x == 0.0 || digits.last().is_none_or(|d| d % 2 == 1) {
         return false;
     }
+    let d = digits.iter().try_fold(0u64, |d, &b| {
+        d.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+    });
+    let Some(odd) = d.and_then(|d| d.checked_mul(2)?.checked_add(1)) else {
+        return false;
+    };
     let k = point - digits.len() as i32;
     let bits = x.to_bits();
     let biased = ((bits >> 52) & 0x7ff) as i32;
@@ -76,16 +100,11 @@ fn is_upper_half(x: f64, digits: &str, point: i32) -> bool {
         0 => (frac, -1074),
         _ => (frac | 1 << 52, biased - 1075),
     };
-    let (odd_m, twos) = (
-        u128::from(m >> m.trailing_zeros()),
-        m.trailing_zeros() as i32,
-    );
-    // Both sides' powers of two must match and so must their odd parts.
-    if twos + e + 1 != k {
+    if m.trailing_zeros() as i32 + e + 1 != k {
         return false;
     }
-    let five = 5u128.checked_pow(k.unsigned_abs());
-    let odd = 2 * d + 1;
+    let odd_m = m >> m.trailing_zeros();
+    let five = (0..k.unsigned_abs()).try_fold(1u64, |p, _| p.checked_mul(5));
     match five {
         Some(p) if k >= 0 => p.checked_mul(odd) == Some(odd_m),
         Some(p) => odd_m.checked_mul(p) == Some(odd),
@@ -94,21 +113,22 @@ fn is_upper_half(x: f64, digits: &str, point: i32) -> bool {
 }
 
 /// Appends `0.digits * 10^point` in plain notation: no exponent, no trailing `.0`.
-fn plain(out: &mut String, digits: &str, point: i32) {
+fn plain(out: &mut String, digits: &[u8], point: i32) {
+    let chars = |range: &[u8]| range.iter().map(|&b| char::from(b)).collect::<String>();
     if digits.is_empty() {
         out.push('0');
     } else if point <= 0 {
         out.push_str("0.");
         zeros(out, -point);
-        out.push_str(digits);
+        out.push_str(&chars(digits));
     } else if point as usize >= digits.len() {
-        out.push_str(digits);
+        out.push_str(&chars(digits));
         zeros(out, point - digits.len() as i32);
     } else {
         let (whole, rest) = digits.split_at(point as usize);
-        out.push_str(whole);
+        out.push_str(&chars(whole));
         out.push('.');
-        out.push_str(rest);
+        out.push_str(&chars(rest));
     }
 }
 
@@ -279,7 +299,7 @@ mod tests {
             ("1.25e1", "12.5"),
         ] {
             let mut out = String::new();
-            let (digits, point) = decimal(js);
+            let (digits, point) = decimal(js.as_bytes());
             plain(&mut out, &digits, point);
             assert_eq!(out, rust, "{js}");
         }
