@@ -12,6 +12,7 @@
 
 use crate::collections::VecMap;
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::{Deserialize, Serialize};
 
@@ -285,13 +286,49 @@ fn next_frontier(ops: &[&HistoryOp], reached: Vec<(State, Vec<u64>)>) -> KeyFron
     }
 }
 
+/// The search memo's hasher: a multiply-rotate over 64-bit words with a final mix, instead of
+/// SipHash with random keys (the memo is only probed, never iterated, so nothing depends on
+/// the hash values; it also keeps std's random-key code out of the wasm).
+#[derive(Debug, Clone, Copy, Default)]
+struct MemoHasher(u64);
+
+impl MemoHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for MemoHasher {
+    fn finish(&self) -> u64 {
+        // High input bits reach the low (bucket) bits too.
+        let h = (self.0 ^ (self.0 >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        self.add(v);
+    }
+
+    fn write_usize(&mut self, v: usize) {
+        self.add(v as u64);
+    }
+}
+
 /// The memoised WGL search over one key's operations, from several start configurations.
 struct Search<'a> {
     ops: &'a [&'a HistoryOp],
     events: Events,
     /// Position of each operation's call event.
     call_pos: Vec<usize>,
-    seen: HashSet<(Vec<u64>, State)>,
+    seen: HashSet<(Vec<u64>, State), BuildHasherDefault<MemoHasher>>,
     reached: Vec<(State, Vec<u64>)>,
     deepest: Deepest,
     steps: u64,
@@ -311,7 +348,7 @@ impl<'a> Search<'a> {
             ops,
             events,
             call_pos,
-            seen: HashSet::new(),
+            seen: HashSet::default(),
             reached: Vec::new(),
             deepest: Deepest::default(),
             steps: 0,
