@@ -510,6 +510,14 @@ fn a_refused_call_throws_an_error_with_code_params_and_english_message() {
         prop(&prop(&err, "params"), "got").as_string().as_deref(),
         Some("NaN")
     );
+    // Fractions and huge numbers read in wasm exactly as Rust's Display writes them natively.
+    for bad in [1.5, -0.0, 1e21, 0.1 + 0.2, f64::NEG_INFINITY] {
+        let err = s.crash(bad).expect_err("no server id");
+        let got = prop(&prop(&err, "params"), "got").as_string();
+        assert_eq!(got, Some(bad.to_string()), "{bad}");
+        let message = prop(&err, "message").as_string().unwrap_or_default();
+        assert!(message.ends_with(&format!(", not {bad}")), "{message}");
+    }
     // A raft refusal nested in a simulator error has its own code.
     s.advance(3_000.0).unwrap();
     let err = s
