@@ -55,17 +55,21 @@ impl At<'_> {
     }
 }
 
-/// A reading error: the reason, and the path once a container has stamped it.
+/// A reading error: the reason, and the path once a container has stamped it. Boxed, so that
+/// every `Result` a visitor passes up is a pointer wider than its value, not four words.
 #[derive(Debug)]
-pub struct Error {
+pub struct Error(Box<Inner>);
+
+#[derive(Debug)]
+struct Inner {
     path: Option<String>,
     reason: String,
 }
 
 impl Error {
     fn stamp(mut self, at: &At<'_>) -> Error {
-        if self.path.is_none() {
-            self.path = Some(at.render());
+        if self.0.path.is_none() {
+            self.0.path = Some(at.render());
         }
         self
     }
@@ -73,18 +77,51 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.reason)
+        f.write_str(&self.0.reason)
     }
 }
 
 impl std::error::Error for Error {}
 
+/// The error of `reason`, not yet stamped. Out of line: every derived visitor reports a
+/// missing or duplicate field, and inlined each report would build its message in place.
+#[inline(never)]
+fn reason(args: fmt::Arguments<'_>) -> Error {
+    Error(Box::new(Inner {
+        path: None,
+        reason: args.to_string(),
+    }))
+}
+
+// The provided methods, with serde's wording, each kept as one out-of-line copy.
 impl de::Error for Error {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        Error {
-            path: None,
-            reason: msg.to_string(),
-        }
+        reason(format_args!("{msg}"))
+    }
+
+    #[inline(never)]
+    fn invalid_type(unexp: Unexpected<'_>, exp: &dyn Expected) -> Self {
+        reason(format_args!("invalid type: {unexp}, expected {exp}"))
+    }
+
+    #[inline(never)]
+    fn invalid_value(unexp: Unexpected<'_>, exp: &dyn Expected) -> Self {
+        reason(format_args!("invalid value: {unexp}, expected {exp}"))
+    }
+
+    #[inline(never)]
+    fn invalid_length(len: usize, exp: &dyn Expected) -> Self {
+        reason(format_args!("invalid length {len}, expected {exp}"))
+    }
+
+    #[inline(never)]
+    fn missing_field(field: &'static str) -> Self {
+        reason(format_args!("missing field `{field}`"))
+    }
+
+    #[inline(never)]
+    fn duplicate_field(field: &'static str) -> Self {
+        reason(format_args!("duplicate field `{field}`"))
     }
 }
 
@@ -96,7 +133,7 @@ pub(super) fn read<T: DeserializeOwned>(value: &Json) -> Result<T, (String, Stri
     })
     .map_err(|e| {
         let e = e.stamp(&At::Root);
-        (e.path.unwrap_or_default(), e.reason)
+        (e.0.path.unwrap_or_default(), e.0.reason)
     })
 }
 
