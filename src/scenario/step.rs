@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use super::format::{
@@ -230,18 +230,37 @@ struct Unit;
 impl<'de> DeserializeSeed<'de> for Unit {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            B(bool),
-            O(super::format::Empty),
-        }
-        match Raw::deserialize(d) {
-            Ok(Raw::B(true)) | Ok(Raw::O(_)) => Ok(()),
+        match d.deserialize_any(UnitVisitor) {
+            Ok(true) => Ok(()),
             _ => Err(de::Error::custom(
                 "expected true (this command takes no parameters)",
             )),
         }
+    }
+}
+
+/// Whether a command's value says "no parameters": `true`, `{}` (or `[]`, as an empty struct
+/// may be written). A hand-written visitor rather than an untagged enum, which would buffer the
+/// value into serde's `Content` and read it again.
+struct UnitVisitor;
+
+impl<'de> Visitor<'de> for UnitVisitor {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("true or {}")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+        Ok(v)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        Ok(map.next_key::<de::IgnoredAny>()?.is_none())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        Ok(seq.next_element::<de::IgnoredAny>()?.is_none())
     }
 }
 
@@ -338,5 +357,60 @@ impl StepKind {
             K::Repeat(_) => "repeat",
             K::OneOf(_) => "one_of",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json;
+
+    fn step(text: &str) -> Result<Step, (String, String)> {
+        json::from_str::<Step>(text).map_err(|e| match e {
+            json::Error::Invalid { path, reason } => (path, reason),
+            other => panic!("{text}: {other}"),
+        })
+    }
+
+    #[test]
+    fn commands_without_parameters_take_true_or_an_empty_object() {
+        for ok in [r#"{"heal": true}"#, r#"{"heal": {}}"#, r#"{"heal": []}"#] {
+            assert_eq!(step(ok).expect(ok).kind, StepKind::Heal, "{ok}");
+        }
+        for bad in [
+            r#"{"heal": false}"#,
+            r#"{"heal": {"a": 1}}"#,
+            r#"{"heal": [1]}"#,
+            r#"{"heal": 1}"#,
+            r#"{"heal": null}"#,
+        ] {
+            let (path, reason) = step(bad).expect_err(bad);
+            assert_eq!(path, "heal", "{bad}");
+            assert_eq!(
+                reason, "expected true (this command takes no parameters)",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn durations_are_milliseconds_or_a_range() {
+        let after = |text: &str| step(text).map(|s| s.after_ms);
+        let span = |min_ms, max_ms| Ok(Some(Span { min_ms, max_ms }));
+        assert_eq!(after(r#"{"after_ms": 5, "heal": true}"#), span(5, 5));
+        assert_eq!(after(r#"{"after_ms": [2, 9], "heal": true}"#), span(2, 9));
+        let expected = "expected milliseconds (a whole number >= 0) or a range [min, max]";
+        for bad in ["-1", "1.5", "\"5\"", "[1]", "[1, 2, 3]", "[1, -2]", "{}"] {
+            let text = format!(r#"{{"after_ms": {bad}, "heal": true}}"#);
+            assert_eq!(
+                after(&text),
+                Err(("after_ms".into(), expected.into())),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            after(r#"{"after_ms": [9, 2], "heal": true}"#),
+            Err(("after_ms".into(), "range [9, 2] is empty".into()))
+        );
     }
 }

@@ -1,6 +1,9 @@
 //! What the page may ask for when it builds a cluster, and the checks on every number that
 //! crosses the boundary. Pure Rust (no JavaScript values), so it is unit-tested natively.
 
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use thiserror::Error;
 
@@ -107,13 +110,48 @@ pub struct Options {
 }
 
 /// A seed as JavaScript may give it.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 pub enum SeedInput {
     /// A number (must be a whole number in 0..=2^53-1).
     Number(f64),
     /// A decimal string (any u64).
     Text(String),
+}
+
+// By hand rather than `#[serde(untagged)]`, which would buffer the value into serde's `Content`
+// and read it again; same values, same error.
+impl<'de> Deserialize<'de> for SeedInput {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(SeedVisitor).map_err(|_| {
+            de::Error::custom("data did not match any variant of untagged enum SeedInput")
+        })
+    }
+}
+
+struct SeedVisitor;
+
+impl Visitor<'_> for SeedVisitor {
+    type Value = SeedInput;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a number or a string")
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<SeedInput, E> {
+        Ok(SeedInput::Number(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<SeedInput, E> {
+        Ok(SeedInput::Number(v as f64))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<SeedInput, E> {
+        Ok(SeedInput::Number(v as f64))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<SeedInput, E> {
+        Ok(SeedInput::Text(v.to_string()))
+    }
 }
 
 /// Link behaviour in page-friendly units (percentages instead of parts per million).
@@ -338,6 +376,22 @@ mod tests {
         }
         assert!(parse_seed(&SeedInput::Text("abc".into())).is_err());
         assert!(parse_seed(&SeedInput::Text("-3".into())).is_err());
+    }
+
+    #[test]
+    fn seeds_are_read_from_numbers_and_strings() {
+        let seed = |text: &str| crate::json::from_str::<SeedInput>(text).map_err(|e| e.to_string());
+        assert!(matches!(seed("42"), Ok(SeedInput::Number(n)) if n == 42.0));
+        assert!(matches!(seed("-3"), Ok(SeedInput::Number(n)) if n == -3.0));
+        assert!(matches!(seed("0.5"), Ok(SeedInput::Number(n)) if n == 0.5));
+        assert!(matches!(seed("\"7\""), Ok(SeedInput::Text(t)) if t == "7"));
+        for bad in ["true", "null", "[1]", "{}"] {
+            assert_eq!(
+                seed(bad).unwrap_err(),
+                ".: data did not match any variant of untagged enum SeedInput",
+                "{bad}"
+            );
+        }
     }
 
     #[test]
