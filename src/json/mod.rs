@@ -14,12 +14,15 @@
 //! the stack.
 
 mod de;
+mod fields;
 mod parse;
 
 use std::fmt;
 
 use serde::de::DeserializeOwned;
 
+pub(crate) use fields::json_struct;
+pub use fields::{all_read, first_time, FieldIndex};
 pub use parse::SyntaxError;
 
 /// Containers nested deeper than this are not kept (serde_json's recursion limit, too).

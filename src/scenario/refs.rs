@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use crate::check::safety::Property;
@@ -109,6 +109,12 @@ const REF_FORMS: &str =
                          optionally followed by +k or -k";
 
 impl NodeRef {
+    /// `"leader"`.
+    pub const LEADER: NodeRef = NodeRef {
+        base: Base::Leader,
+        offset: 0,
+    };
+
     /// A fixed server id.
     pub fn id(id: NodeId) -> Self {
         NodeRef {
@@ -347,6 +353,17 @@ impl<'de> Visitor<'de> for SpanVisitor {
             (Some(min), Some(max), None) => Ok((min, max)),
             _ => Err(de::Error::custom("not two elements")),
         }
+    }
+}
+
+/// Reads milliseconds bounded by [`MAX_SPAN_MS`] ([`bounded_ms`] as a seed).
+pub struct BoundedMs;
+
+impl<'de> DeserializeSeed<'de> for BoundedMs {
+    type Value = u64;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<u64, D::Error> {
+        bounded_ms(d)
     }
 }
 

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use super::format::{
     Choice, ClientOpSpec, Condition, LinkSpec, NetworkSpec, RepeatSpec, SetLinkSpec,
 };
-use super::refs::{bounded_ms, Fraction, NodeRef, NodeSet, Span};
+use super::refs::{BoundedMs, Fraction, NodeRef, NodeSet, Span};
 use crate::raft::NodeId;
 
 /// The kinds of client operation a step can issue.
@@ -179,10 +179,10 @@ fn set_field<'de, A: MapAccess<'de>>(
     map: &mut A,
 ) -> Result<bool, A::Error> {
     match key {
-        "at_ms" => step.at_ms = Some(map.next_value_seed(Ms)?),
+        "at_ms" => step.at_ms = Some(map.next_value_seed(BoundedMs)?),
         "after_ms" => step.after_ms = Some(map.next_value()?),
-        "within_ms" => step.within_ms = Some(map.next_value_seed(Ms)?),
-        "for_ms" => step.for_ms = Some(map.next_value_seed(Ms)?),
+        "within_ms" => step.within_ms = Some(map.next_value_seed(BoundedMs)?),
+        "for_ms" => step.for_ms = Some(map.next_value_seed(BoundedMs)?),
         "mark" => step.mark = Some(map.next_value_seed(Name)?),
         "note" => step.note = Some(map.next_value()?),
         "if" => step.when = Some(map.next_value()?),
@@ -191,16 +191,6 @@ fn set_field<'de, A: MapAccess<'de>>(
         _ => return Ok(false),
     }
     Ok(true)
-}
-
-/// Bounded milliseconds.
-struct Ms;
-
-impl<'de> DeserializeSeed<'de> for Ms {
-    type Value = u64;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<u64, D::Error> {
-        bounded_ms(d)
-    }
 }
 
 /// A mark, op or variable name.

@@ -1,0 +1,144 @@
+//! Structs read field by field through one shared key table ([`json_struct!`]).
+//!
+//! serde's derive gives every struct its own key matcher (a chain of string comparisons), its own
+//! duplicate and missing field checks, and one `Option` per field moved into place at the end;
+//! in the WebAssembly module that was about 2 KB per struct (issue 6). Here a struct starts from
+//! a value (its defaults), each key is looked up in the struct's field table by shared code,
+//! and each field read is one call and one store. The errors are serde's, word for word and at
+//! the same path: an unknown key at the key, a duplicate or missing field at the struct.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
+
+/// Reads an object key as the index of the field it names in the table; any other key is
+/// serde's "unknown field" error.
+pub struct FieldIndex(pub &'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for FieldIndex {
+    type Value = usize;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+        d.deserialize_identifier(self)
+    }
+}
+
+impl Visitor<'_> for FieldIndex {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("field identifier")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<usize, E> {
+        self.0
+            .iter()
+            .position(|field| *field == key)
+            .ok_or_else(|| E::unknown_field(key, self.0))
+    }
+}
+
+/// Marks field `i` as read; reading it again is serde's "duplicate field" error.
+pub fn first_time<E: de::Error>(
+    seen: &mut u64,
+    i: usize,
+    fields: &[&'static str],
+) -> Result<(), E> {
+    let bit = 1 << i;
+    if *seen & bit != 0 {
+        return Err(E::duplicate_field(fields[i]));
+    }
+    *seen |= bit;
+    Ok(())
+}
+
+/// serde's "missing field" error for the first field of `required` (a mask over the table, in
+/// declaration order) that was not read.
+pub fn all_read<E: de::Error>(seen: u64, required: u64, fields: &[&'static str]) -> Result<(), E> {
+    match required & !seen {
+        0 => Ok(()),
+        missing => Err(E::missing_field(fields[missing.trailing_zeros() as usize])),
+    }
+}
+
+/// Implements `Deserialize` for a struct with named fields, like serde's derive with
+/// `deny_unknown_fields`:
+///
+/// ```ignore
+/// json_struct! {
+///     Limits from Limits::default();        // the value missing fields keep
+///     required times, steps;                // optional: these must be present
+///     { max_virtual_ms with Ms, max_steps, name as "as" }
+/// }
+/// ```
+///
+/// `with` reads the field through a `DeserializeSeed` (serde's `deserialize_with`), `as`
+/// names its key (serde's `rename`). At most 64 fields.
+macro_rules! json_struct {
+    (
+        $ty:ident from $init:expr;
+        $(required $($req:ident),+;)?
+        { $($field:ident $(as $key:literal)? $(with $seed:expr)?),* $(,)? }
+    ) => {
+        // `dead_code` and `unused_mut` for a struct without fields.
+        #[allow(non_camel_case_types, dead_code, unused_mut)]
+        const _: () = {
+            impl<'de> ::serde::Deserialize<'de> for $ty {
+                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    d.deserialize_struct(stringify!($ty), FIELDS, V)
+                }
+            }
+
+            enum F {
+                $($field),*
+            }
+
+            const FIELDS: &[&str] = &[$($crate::json::json_struct!(@key $field $(, $key)?)),*];
+            assert!(FIELDS.len() <= 64, "too many fields");
+
+            struct V;
+
+            impl<'de> ::serde::de::Visitor<'de> for V {
+                type Value = $ty;
+
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(concat!("struct ", stringify!($ty)))
+                }
+
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<$ty, A::Error> {
+                    let mut value: $ty = $init;
+                    let mut seen = 0u64;
+                    while let Some(i) = map.next_key_seed($crate::json::FieldIndex(FIELDS))? {
+                        $crate::json::first_time(&mut seen, i, FIELDS)?;
+                        $(
+                            if i == F::$field as usize {
+                                value.$field =
+                                    $crate::json::json_struct!(@read map $(, $seed)?)?;
+                            }
+                        )*
+                    }
+                    let required = 0u64 $($(| 1 << F::$req as u64)+)?;
+                    $crate::json::all_read(seen, required, FIELDS)?;
+                    Ok(value)
+                }
+            }
+        };
+    };
+    (@key $field:ident) => {
+        stringify!($field)
+    };
+    (@key $field:ident, $key:literal) => {
+        $key
+    };
+    (@read $map:ident) => {
+        $map.next_value()
+    };
+    (@read $map:ident, $seed:expr) => {
+        $map.next_value_seed($seed)
+    };
+}
+
+pub(crate) use json_struct;
