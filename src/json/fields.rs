@@ -11,9 +11,15 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
 
-/// Reads an object key as the index of the field it names in the table; any other key is
-/// serde's "unknown field" error.
-pub struct FieldIndex(pub &'static [&'static str]);
+/// Reads an object key as the index of the field it names in `fields`. Any other key is serde's
+/// "unknown field" error, or if `lenient`, the index `fields.len()` (a key to skip).
+#[derive(Clone, Copy)]
+pub struct FieldIndex {
+    /// The keys, in declaration order.
+    pub fields: &'static [&'static str],
+    /// Whether other keys are skipped rather than refused.
+    pub lenient: bool,
+}
 
 impl<'de> DeserializeSeed<'de> for FieldIndex {
     type Value = usize;
@@ -31,10 +37,11 @@ impl Visitor<'_> for FieldIndex {
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<usize, E> {
-        self.0
-            .iter()
-            .position(|field| *field == key)
-            .ok_or_else(|| E::unknown_field(key, self.0))
+        match self.fields.iter().position(|field| *field == key) {
+            Some(i) => Ok(i),
+            None if self.lenient => Ok(self.fields.len()),
+            None => Err(E::unknown_field(key, self.fields)),
+        }
     }
 }
 
@@ -62,11 +69,12 @@ pub fn all_read<E: de::Error>(seen: u64, required: u64, fields: &[&'static str])
 }
 
 /// Implements `Deserialize` for a struct with named fields, like serde's derive with
-/// `deny_unknown_fields`:
+/// `deny_unknown_fields` (or without it, given `ignoring unknown`):
 ///
 /// ```ignore
 /// json_struct! {
 ///     Limits from Limits::default();        // the value missing fields keep
+///                                           // (`, ignoring unknown` before `;`: skip other keys)
 ///     required times, steps;                // optional: these must be present
 ///     { max_virtual_ms with Ms, max_steps, name as "as" }
 /// }
@@ -76,7 +84,7 @@ pub fn all_read<E: de::Error>(seen: u64, required: u64, fields: &[&'static str])
 /// names its key (serde's `rename`). At most 64 fields.
 macro_rules! json_struct {
     (
-        $ty:ident from $init:expr;
+        $ty:ident from $init:expr $(, ignoring $unknown:ident)?;
         $(required $($req:ident),+;)?
         { $($field:ident $(as $key:literal)? $(with $seed:expr)?),* $(,)? }
     ) => {
@@ -111,7 +119,15 @@ macro_rules! json_struct {
                 ) -> Result<$ty, A::Error> {
                     let mut value: $ty = $init;
                     let mut seen = 0u64;
-                    while let Some(i) = map.next_key_seed($crate::json::FieldIndex(FIELDS))? {
+                    let keys = $crate::json::FieldIndex {
+                        fields: FIELDS,
+                        lenient: $crate::json::json_struct!(@lenient $($unknown)?),
+                    };
+                    while let Some(i) = map.next_key_seed(keys)? {
+                        if i == FIELDS.len() {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                            continue;
+                        }
                         $crate::json::first_time(&mut seen, i, FIELDS)?;
                         $(
                             if i == F::$field as usize {
@@ -126,6 +142,12 @@ macro_rules! json_struct {
                 }
             }
         };
+    };
+    (@lenient) => {
+        false
+    };
+    (@lenient unknown) => {
+        true
     };
     (@key $field:ident) => {
         stringify!($field)

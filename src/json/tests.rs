@@ -278,6 +278,11 @@ mod derived {
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Nothing {}
+
+    #[derive(Debug, Deserialize)]
+    pub struct Lenient {
+        pub on: bool,
+    }
 }
 
 mod table {
@@ -304,6 +309,17 @@ mod table {
     json_struct! {
         Nothing from Nothing {};
         {}
+    }
+
+    #[derive(Debug)]
+    pub struct Lenient {
+        pub on: bool,
+    }
+
+    json_struct! {
+        Lenient from Lenient { on: false }, ignoring unknown;
+        required on;
+        { on }
     }
 }
 
@@ -340,6 +356,20 @@ fn table_read_structs_read_and_refuse_like_derived_ones() {
     for text in ["{}", r#"{"a": 1}"#, "[]", "true"] {
         let d = from_str::<derived::Nothing>(text).map(|v| format!("{v:?}"));
         let t = from_str::<table::Nothing>(text).map(|v| format!("{v:?}"));
+        assert_eq!(
+            d.map_err(|e| e.to_string()),
+            t.map_err(|e| e.to_string()),
+            "{text}"
+        );
+    }
+    for text in [
+        r#"{"on": true, "x": [1, {"y": 2}]}"#,
+        r#"{"x": 1}"#,
+        r#"{"on": true, "on": false}"#,
+        r#"{"on": 1}"#,
+    ] {
+        let d = from_str::<derived::Lenient>(text).map(|v| format!("{v:?}"));
+        let t = from_str::<table::Lenient>(text).map(|v| format!("{v:?}"));
         assert_eq!(
             d.map_err(|e| e.to_string()),
             t.map_err(|e| e.to_string()),

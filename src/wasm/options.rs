@@ -7,6 +7,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use thiserror::Error;
 
+use crate::json::json_struct;
 use crate::raft::{NodeId, MAX_SERVERS};
 use crate::sim::{LinkConfig, SimConfig, SimError, MAX_ADVANCE_MS};
 
@@ -74,8 +75,7 @@ pub enum ArgError {
 
 /// Options of `new Simulation(options)`. Every field is optional; unknown fields are errors, so
 /// a typo (`{ sever: 5 }`) is reported instead of silently ignored.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Debug, Default)]
 pub struct Options {
     /// Number of servers, 1..=25 (default 3).
     pub servers: Option<u32>,
@@ -155,8 +155,7 @@ impl Visitor<'_> for SeedVisitor {
 }
 
 /// Link behaviour in page-friendly units (percentages instead of parts per million).
-#[derive(Debug, Default, Clone, Copy, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Debug, Default, Clone, Copy)]
 pub struct NetworkOptions {
     /// Smallest one-way latency.
     pub latency_ms_min: Option<u64>,
@@ -173,20 +172,15 @@ pub struct NetworkOptions {
 }
 
 /// The deliberate-bug switches of the core, camelCased.
-#[derive(Debug, Default, Clone, Copy, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Debug, Default, Clone, Copy)]
 pub struct BugOptions {
     /// Commit old-term entries by counting replicas (breaks Figure 8).
-    #[serde(default)]
     pub skip_figure8_rule: bool,
     /// Grant votes without the up-to-date log check.
-    #[serde(default)]
     pub skip_vote_log_check: bool,
     /// Forget the vote on restart.
-    #[serde(default)]
     pub forget_vote_on_restart: bool,
     /// Keep the commit index across a crash.
-    #[serde(default)]
     pub keep_commit_across_crash: bool,
 }
 
@@ -358,6 +352,21 @@ pub fn text(name: &'static str, s: &str) -> Result<String, ArgError> {
         return Err(ArgError::Text(name));
     }
     Ok(s.to_string())
+}
+
+json_struct! {
+    Options from Options::default();
+    { servers, seed, election_timeout_ms_min as "electionTimeoutMsMin", election_timeout_ms_max as "electionTimeoutMsMax", heartbeat_interval_ms as "heartbeatIntervalMs", pre_vote as "preVote", check_quorum as "checkQuorum", network, clients, workload, clients_start_ms as "clientsStartMs", faults, auto_compact_entries as "autoCompactEntries", check_safety as "checkSafety", bugs }
+}
+
+json_struct! {
+    NetworkOptions from NetworkOptions::default();
+    { latency_ms_min as "latencyMsMin", latency_ms_max as "latencyMsMax", loss_percent as "lossPercent", duplicate_percent as "duplicatePercent", reorder_percent as "reorderPercent", reorder_delay_ms_max as "reorderDelayMsMax" }
+}
+
+json_struct! {
+    BugOptions from BugOptions::default();
+    { skip_figure8_rule as "skipFigure8Rule", skip_vote_log_check as "skipVoteLogCheck", forget_vote_on_restart as "forgetVoteOnRestart", keep_commit_across_crash as "keepCommitAcrossCrash" }
 }
 
 #[cfg(test)]
