@@ -138,6 +138,7 @@ pub(super) fn read<T: DeserializeOwned>(value: &Json) -> Result<T, (String, Stri
 }
 
 /// Reads `value` (at `at`) with `seed`, stamping errors with that path.
+#[inline(always)]
 fn child<'de, S: DeserializeSeed<'de>>(
     seed: S,
     value: &Json,
@@ -168,6 +169,7 @@ impl De<'_, '_> {
         de::Error::invalid_type(unexpected, exp)
     }
 
+    #[inline(always)]
     fn seq<'de, V: Visitor<'de>>(self, items: &[Json], visitor: V) -> Result<V::Value, Error> {
         let mut seq = Seq {
             items: items.iter(),
@@ -184,6 +186,7 @@ impl De<'_, '_> {
         }
     }
 
+    #[inline(always)]
     fn map<'de, V: Visitor<'de>>(
         self,
         entries: &[(String, Json)],
@@ -308,6 +311,7 @@ impl<'de> Deserializer<'de> for De<'_, '_> {
         visitor.visit_newtype_struct(self)
     }
 
+    #[inline(always)]
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.value {
             Json::Array(items) => self.seq(items, visitor),
@@ -332,6 +336,7 @@ impl<'de> Deserializer<'de> for De<'_, '_> {
         self.deserialize_seq(visitor)
     }
 
+    #[inline(always)]
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.value {
             Json::Object(entries) => self.map(entries, visitor),
@@ -339,6 +344,7 @@ impl<'de> Deserializer<'de> for De<'_, '_> {
         }
     }
 
+    #[inline(always)]
     fn deserialize_struct<V: Visitor<'de>>(
         self,
         _name: &'static str,
