@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, Visitor};
 
 /// Reads an object key as the index of the field it names in `fields`. Any other key is serde's
 /// "unknown field" error, or if `lenient`, the index `fields.len()` (a key to skip).
@@ -42,6 +42,19 @@ impl Visitor<'_> for FieldIndex {
             None if self.lenient => Ok(self.fields.len()),
             None => Err(E::unknown_field(key, self.fields)),
         }
+    }
+}
+
+/// Reads a value into a place: a struct's field read is then one call, whose body (read, check,
+/// store) is shared by every field of that type.
+pub struct Place<'a, T>(pub &'a mut T);
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Place<'_, T> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        *self.0 = T::deserialize(d)?;
+        Ok(())
     }
 }
 
@@ -131,8 +144,7 @@ macro_rules! json_struct {
                         $crate::json::first_time(&mut seen, i, FIELDS)?;
                         $(
                             if i == F::$field as usize {
-                                value.$field =
-                                    $crate::json::json_struct!(@read map $(, $seed)?)?;
+                                $crate::json::json_struct!(@read map, value.$field $(, $seed)?);
                             }
                         )*
                     }
@@ -155,11 +167,11 @@ macro_rules! json_struct {
     (@key $field:ident, $key:literal) => {
         $key
     };
-    (@read $map:ident) => {
-        $map.next_value()
+    (@read $map:ident, $place:expr) => {
+        $map.next_value_seed($crate::json::Place(&mut $place))?
     };
-    (@read $map:ident, $seed:expr) => {
-        $map.next_value_seed($seed)
+    (@read $map:ident, $place:expr, $seed:expr) => {
+        $place = $map.next_value_seed($seed)?
     };
 }
 
