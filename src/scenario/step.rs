@@ -257,36 +257,70 @@ impl<'de> Visitor<'de> for UnitVisitor {
 /// Parses the value of command `key`.
 struct CommandSeed<'a>(&'a str);
 
+/// Commands by the type of their value, so that each type's reader is called from one place.
+const ON_SERVERS: [(&str, fn(NodeSet) -> StepKind); 8] = [
+    ("crash", StepKind::Crash),
+    ("restart", StepKind::Restart),
+    ("reboot", StepKind::Reboot),
+    ("pause", StepKind::Pause),
+    ("resume", StepKind::Resume),
+    ("disconnect", StepKind::Disconnect),
+    ("connect", StepKind::Connect),
+    ("snapshot", StepKind::Snapshot),
+];
+const ON_SERVER: [(&str, fn(NodeRef) -> StepKind); 4] = [
+    ("remove_server", StepKind::RemoveServer),
+    ("transfer_leadership", StepKind::TransferLeadership),
+    ("campaign", StepKind::Campaign),
+    ("timeout_now", StepKind::Campaign),
+];
+const ON_LINK: [(&str, fn(LinkSpec) -> StepKind); 2] =
+    [("cut", StepKind::Cut), ("repair", StepKind::Repair)];
+const SWITCHES: [(&str, fn(bool) -> StepKind); 2] = [
+    ("workload", StepKind::Workload),
+    ("faults", StepKind::Faults),
+];
+const CLIENT_OPS: [(&str, OpKind); 6] = [
+    ("put", OpKind::Put),
+    ("write", OpKind::Put),
+    ("get", OpKind::Get),
+    ("read", OpKind::Get),
+    ("cas", OpKind::Cas),
+    ("append", OpKind::Append),
+];
+
+/// The entry of `table` named `key`.
+fn find<T: Copy>(table: &[(&str, T)], key: &str) -> Option<T> {
+    table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
 impl<'de> DeserializeSeed<'de> for CommandSeed<'_> {
     type Value = StepKind;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<StepKind, D::Error> {
         use StepKind as K;
-        Ok(match self.0 {
-            "crash" => K::Crash(NodeSet::deserialize(d)?),
-            "restart" => K::Restart(NodeSet::deserialize(d)?),
-            "reboot" => K::Reboot(NodeSet::deserialize(d)?),
-            "pause" => K::Pause(NodeSet::deserialize(d)?),
-            "resume" => K::Resume(NodeSet::deserialize(d)?),
-            "disconnect" => K::Disconnect(NodeSet::deserialize(d)?),
-            "connect" => K::Connect(NodeSet::deserialize(d)?),
+        let key = self.0;
+        if let Some(make) = find(&ON_SERVERS, key) {
+            return NodeSet::deserialize(d).map(make);
+        }
+        if let Some(make) = find(&ON_SERVER, key) {
+            return NodeRef::deserialize(d).map(make);
+        }
+        if let Some(make) = find(&ON_LINK, key) {
+            return LinkSpec::deserialize(d).map(make);
+        }
+        if let Some(make) = find(&SWITCHES, key) {
+            return bool::deserialize(d).map(make);
+        }
+        if let Some(op) = find(&CLIENT_OPS, key) {
+            return ClientOpSpec::deserialize(d).map(|spec| K::Client(op, spec));
+        }
+        Ok(match key {
             "partition" => K::Partition(Vec::deserialize(d)?),
-            "cut" => K::Cut(LinkSpec::deserialize(d)?),
-            "repair" => K::Repair(LinkSpec::deserialize(d)?),
             "heal" => Unit.deserialize(d).map(|()| K::Heal)?,
             "set_network" => K::SetNetwork(NetworkSpec::deserialize(d)?),
             "set_link" => K::SetLink(SetLinkSpec::deserialize(d)?),
-            "put" | "write" => K::Client(OpKind::Put, ClientOpSpec::deserialize(d)?),
-            "get" | "read" => K::Client(OpKind::Get, ClientOpSpec::deserialize(d)?),
-            "cas" => K::Client(OpKind::Cas, ClientOpSpec::deserialize(d)?),
-            "append" => K::Client(OpKind::Append, ClientOpSpec::deserialize(d)?),
             "add_server" => K::AddServer(add_server_id(d)?),
-            "remove_server" => K::RemoveServer(NodeRef::deserialize(d)?),
-            "transfer_leadership" => K::TransferLeadership(NodeRef::deserialize(d)?),
-            "snapshot" => K::Snapshot(NodeSet::deserialize(d)?),
-            "campaign" | "timeout_now" => K::Campaign(NodeRef::deserialize(d)?),
-            "workload" => K::Workload(bool::deserialize(d)?),
-            "faults" => K::Faults(bool::deserialize(d)?),
             "run_ms" => K::RunMs(Span::deserialize(d)?),
             "expect" | "wait" => K::Expect(Condition::deserialize(d)?),
             "repeat" => K::Repeat(RepeatSpec::deserialize(d)?),
@@ -402,5 +436,52 @@ mod tests {
             after(r#"{"after_ms": [9, 2], "heal": true}"#),
             Err(("after_ms".into(), "range [9, 2] is empty".into()))
         );
+    }
+
+    #[test]
+    fn every_command_key_reads_its_value() {
+        for (text, key) in [
+            (r#"{"crash": "leader"}"#, "crash"),
+            (r#"{"restart": [1, 2]}"#, "restart"),
+            (r#"{"reboot": 1}"#, "reboot"),
+            (r#"{"pause": 1}"#, "pause"),
+            (r#"{"resume": 1}"#, "resume"),
+            (r#"{"disconnect": 1}"#, "disconnect"),
+            (r#"{"connect": 1}"#, "connect"),
+            (r#"{"snapshot": "all"}"#, "snapshot"),
+            (r#"{"partition": [[1], [2, 3]]}"#, "partition"),
+            (r#"{"cut": {"from": 1, "to": 2}}"#, "cut"),
+            (r#"{"repair": {"from": 1, "to": 2}}"#, "repair"),
+            (r#"{"set_network": {}}"#, "set_network"),
+            (
+                r#"{"set_link": {"from": 1, "to": 2, "network": {}}}"#,
+                "set_link",
+            ),
+            (r#"{"put": {"key": "k", "value": "v"}}"#, "put"),
+            (r#"{"write": {"key": "k", "value": "v"}}"#, "put"),
+            (r#"{"get": {"key": "k"}}"#, "get"),
+            (r#"{"read": {"key": "k"}}"#, "get"),
+            (
+                r#"{"cas": {"key": "k", "expected": "a", "value": "b"}}"#,
+                "cas",
+            ),
+            (r#"{"append": {"key": "k", "value": "v"}}"#, "append"),
+            (r#"{"add_server": 4}"#, "add_server"),
+            (r#"{"remove_server": 2}"#, "remove_server"),
+            (r#"{"transfer_leadership": 2}"#, "transfer_leadership"),
+            (r#"{"campaign": 2}"#, "campaign"),
+            (r#"{"timeout_now": 2}"#, "campaign"),
+            (r#"{"workload": true}"#, "workload"),
+            (r#"{"faults": false}"#, "faults"),
+            (r#"{"run_ms": 100}"#, "run_ms"),
+        ] {
+            assert_eq!(step(text).expect(text).kind.key(), key, "{text}");
+        }
+        let (path, reason) = step(r#"{"crash": true}"#).expect_err("a flag is no server");
+        assert_eq!(path, "crash");
+        assert!(!reason.is_empty());
+        let (path, reason) = step(r#"{"crsh": 1}"#).expect_err("unknown");
+        assert_eq!(path, "crsh");
+        assert!(reason.starts_with("unknown step key `crsh`"), "{reason}");
     }
 }
