@@ -177,13 +177,8 @@ impl De<'_, '_> {
             index: 0,
         };
         let v = visitor.visit_seq(&mut seq)?;
-        match seq.items.len() {
-            0 => Ok(v),
-            _ => Err(de::Error::invalid_length(
-                items.len(),
-                &"fewer elements in array",
-            )),
-        }
+        seq.finish(items.len())?;
+        Ok(v)
     }
 
     #[inline(always)]
@@ -197,6 +192,49 @@ impl De<'_, '_> {
             at: self.at,
             pending: None,
         })
+    }
+}
+
+impl<'v, 'p> De<'v, 'p> {
+    /// The entries of an object, or the error for any other value. Out of line, so that the
+    /// reader of each struct type is a call and a branch.
+    #[inline(never)]
+    fn entries(&self, exp: &dyn Expected) -> Result<Map<'v, 'p>, Error> {
+        match self.value {
+            Json::Object(entries) => Ok(Map {
+                entries: entries.iter(),
+                at: self.at,
+                pending: None,
+            }),
+            _ => Err(self.wrong(exp)),
+        }
+    }
+
+    /// The items of an array and their number, or the error for any other value.
+    #[inline(never)]
+    fn items(&self, exp: &dyn Expected) -> Result<(Seq<'v, 'p>, usize), Error> {
+        match self.value {
+            Json::Array(items) => Ok((
+                Seq {
+                    items: items.iter(),
+                    at: self.at,
+                    index: 0,
+                },
+                items.len(),
+            )),
+            _ => Err(self.wrong(exp)),
+        }
+    }
+}
+
+impl Seq<'_, '_> {
+    /// The error for items the visitor left unread (of `len`).
+    #[inline(never)]
+    fn finish(&self, len: usize) -> Result<(), Error> {
+        match self.items.len() {
+            0 => Ok(()),
+            _ => Err(de::Error::invalid_length(len, &"fewer elements in array")),
+        }
     }
 }
 
@@ -313,10 +351,10 @@ impl<'de> Deserializer<'de> for De<'_, '_> {
 
     #[inline(always)]
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self.value {
-            Json::Array(items) => self.seq(items, visitor),
-            _ => Err(self.wrong(&visitor)),
-        }
+        let (mut seq, len) = self.items(&visitor)?;
+        let v = visitor.visit_seq(&mut seq)?;
+        seq.finish(len)?;
+        Ok(v)
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(
@@ -338,10 +376,8 @@ impl<'de> Deserializer<'de> for De<'_, '_> {
 
     #[inline(always)]
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self.value {
-            Json::Object(entries) => self.map(entries, visitor),
-            _ => Err(self.wrong(&visitor)),
-        }
+        let map = self.entries(&visitor)?;
+        visitor.visit_map(map)
     }
 
     #[inline(always)]
