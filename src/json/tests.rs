@@ -256,6 +256,7 @@ fn a_wrong_value_is_reported_at_its_path() {
 }
 
 /// The same struct twice: derived by serde, and read through `json_struct!`.
+#[allow(dead_code)] // The fields are compared through `Debug`.
 mod derived {
     use serde::Deserialize;
 

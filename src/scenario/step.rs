@@ -257,8 +257,11 @@ impl<'de> Visitor<'de> for UnitVisitor {
 /// Parses the value of command `key`.
 struct CommandSeed<'a>(&'a str);
 
+/// A command key and how its value of type `T` becomes the step.
+type Command<T> = (&'static str, fn(T) -> StepKind);
+
 /// Commands by the type of their value, so that each type's reader is called from one place.
-const ON_SERVERS: [(&str, fn(NodeSet) -> StepKind); 8] = [
+const ON_SERVERS: [Command<NodeSet>; 8] = [
     ("crash", StepKind::Crash),
     ("restart", StepKind::Restart),
     ("reboot", StepKind::Reboot),
@@ -268,15 +271,14 @@ const ON_SERVERS: [(&str, fn(NodeSet) -> StepKind); 8] = [
     ("connect", StepKind::Connect),
     ("snapshot", StepKind::Snapshot),
 ];
-const ON_SERVER: [(&str, fn(NodeRef) -> StepKind); 4] = [
+const ON_SERVER: [Command<NodeRef>; 4] = [
     ("remove_server", StepKind::RemoveServer),
     ("transfer_leadership", StepKind::TransferLeadership),
     ("campaign", StepKind::Campaign),
     ("timeout_now", StepKind::Campaign),
 ];
-const ON_LINK: [(&str, fn(LinkSpec) -> StepKind); 2] =
-    [("cut", StepKind::Cut), ("repair", StepKind::Repair)];
-const SWITCHES: [(&str, fn(bool) -> StepKind); 2] = [
+const ON_LINK: [Command<LinkSpec>; 2] = [("cut", StepKind::Cut), ("repair", StepKind::Repair)];
+const SWITCHES: [Command<bool>; 2] = [
     ("workload", StepKind::Workload),
     ("faults", StepKind::Faults),
 ];
