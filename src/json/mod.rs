@@ -12,6 +12,10 @@
 //! an error is reported. The tree also bounds nesting: values deeper than [`MAX_DEPTH`] are
 //! checked for syntax but not kept, and reading one is an error, so no document can overflow
 //! the stack.
+//!
+//! The document structs implement `Deserialize` through `json_struct!` (`fields.rs`) rather than serde's
+//! derive: one shared field table lookup and one call per field instead of a key matcher and
+//! per-field bookkeeping compiled for each struct (same errors, same paths).
 
 mod de;
 mod fields;
