@@ -125,16 +125,23 @@ impl de::Error for Error {
     }
 }
 
-/// Reads a `T` from the whole tree; the error is `(path, reason)`.
-pub(super) fn read<T: DeserializeOwned>(value: &Json) -> Result<T, (String, String)> {
+/// Reads a `T` from the whole tree.
+pub(super) fn read<T: DeserializeOwned>(value: &Json) -> Result<T, super::Error> {
     T::deserialize(De {
         value,
         at: &At::Root,
     })
-    .map_err(|e| {
-        let e = e.stamp(&At::Root);
-        (e.0.path.unwrap_or_default(), e.0.reason)
-    })
+    .map_err(split)
+}
+
+/// The document error for an error that reached the root.
+#[inline(never)]
+fn split(e: Error) -> super::Error {
+    let e = e.stamp(&At::Root);
+    super::Error::Invalid {
+        path: e.0.path.unwrap_or_default(),
+        reason: e.0.reason,
+    }
 }
 
 /// Reads `value` (at `at`) with `seed`, stamping errors with that path.

@@ -95,7 +95,7 @@ pub fn parse(text: &str) -> Result<Json, Error> {
 
 /// Reads a `T` from a parsed value; the error names the path of the first wrong value.
 pub fn from_value<T: DeserializeOwned>(value: &Json) -> Result<T, Error> {
-    de::read(value).map_err(|(path, reason)| Error::Invalid { path, reason })
+    de::read(value)
 }
 
 /// [`parse`], then [`from_value`].
