@@ -45,6 +45,34 @@ impl Visitor<'_> for FieldIndex {
     }
 }
 
+/// Reads an enum's variant name as its index in the table; any other name is serde's "unknown
+/// variant" error.
+#[derive(Clone, Copy)]
+pub struct VariantIndex(pub &'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for VariantIndex {
+    type Value = usize;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+        d.deserialize_identifier(self)
+    }
+}
+
+impl Visitor<'_> for VariantIndex {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("variant identifier")
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<usize, E> {
+        self.0
+            .iter()
+            .position(|variant| *variant == name)
+            .ok_or_else(|| E::unknown_variant(name, self.0))
+    }
+}
+
 /// Reads a value into a place: a struct's field read is then one call, whose body (read, check,
 /// store) is shared by every field of that type.
 pub struct Place<'a, T>(pub &'a mut T);

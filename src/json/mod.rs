@@ -26,7 +26,7 @@ use std::fmt;
 use serde::de::DeserializeOwned;
 
 pub(crate) use fields::json_struct;
-pub use fields::{all_read, first_time, FieldIndex, Place};
+pub use fields::{all_read, first_time, FieldIndex, Place, VariantIndex};
 pub use parse::SyntaxError;
 
 /// Containers nested deeper than this are not kept (serde_json's recursion limit, too).

@@ -1,12 +1,14 @@
 //! The scenario document: cluster settings, limits and timed steps (see `scenarios/README.md`
 //! for the author's guide). Every struct rejects unknown fields; every field is optional.
 
-use serde::Deserialize;
+use std::fmt;
 
-use crate::json::json_struct;
+use serde::de::{Deserializer, EnumAccess, VariantAccess, Visitor};
+use serde::Deserialize;
 
 use super::refs::{BoundedMs, Fraction, KindSel, NodeRef, NodeSet, NumRef, PropertySel};
 use super::step::Step;
+use crate::json::{json_struct, VariantIndex};
 use crate::sim::{FaultConfig, LinkConfig, OpMix, WorkloadConfig};
 
 /// A whole scenario file.
@@ -84,7 +86,7 @@ impl Default for ClusterSpec {
 }
 
 /// A deliberate-bug switch, by name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BugName {
     /// Raft: commit earlier-term entries by counting replicas (Figure 8).
@@ -357,8 +359,7 @@ pub struct Choice {
 }
 
 /// A condition: what an expectation waits for or asserts, and what `if` tests.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Condition {
     /// Exactly one running server of `among` believes it leads.
     Leader(LeaderCond),
@@ -514,6 +515,103 @@ pub struct CountCond {
     pub at_least: Option<u64>,
     /// Upper bound.
     pub at_most: Option<u64>,
+}
+
+// The enums by hand rather than derived: the variant name is looked up in a table by shared
+// code (serde's derive compiles a string matcher per enum). Same errors, at the same paths.
+
+/// [`BugName`]s as written, in the order of [`BugName::ALL`].
+const BUG_NAMES: &[&str] = &[
+    "skip_figure8_rule",
+    "skip_vote_log_check",
+    "forget_vote_on_restart",
+    "keep_commit_across_crash",
+    "apply_without_dedup",
+];
+
+impl<'de> Deserialize<'de> for BugName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_enum("BugName", BUG_NAMES, BugNameVisitor)
+    }
+}
+
+struct BugNameVisitor;
+
+impl<'de> Visitor<'de> for BugNameVisitor {
+    type Value = BugName;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("enum BugName")
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<BugName, A::Error> {
+        let (i, variant) = data.variant_seed(VariantIndex(BUG_NAMES))?;
+        variant.unit_variant()?;
+        Ok(BugName::ALL[i])
+    }
+}
+
+/// [`Condition`]s as written, in the order of its variants.
+const CONDITIONS: &[&str] = &[
+    "leader",
+    "no_leader",
+    "committed",
+    "applied",
+    "response",
+    "value",
+    "term",
+    "terms_agree",
+    "converged",
+    "messages",
+    "no_violation",
+    "violation",
+    "linearizable",
+    "clients_idle",
+    "running",
+    "connected",
+    "log_retained",
+    "acknowledged_writes_present",
+];
+
+impl<'de> Deserialize<'de> for Condition {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_enum("Condition", CONDITIONS, ConditionVisitor)
+    }
+}
+
+struct ConditionVisitor;
+
+impl<'de> Visitor<'de> for ConditionVisitor {
+    type Value = Condition;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("enum Condition")
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Condition, A::Error> {
+        use Condition as C;
+        let (i, v) = data.variant_seed(VariantIndex(CONDITIONS))?;
+        Ok(match i {
+            0 => C::Leader(v.newtype_variant()?),
+            1 => C::NoLeader(v.newtype_variant()?),
+            2 => C::Committed(v.newtype_variant()?),
+            3 => C::Applied(v.newtype_variant()?),
+            4 => C::Response(v.newtype_variant()?),
+            5 => C::Value(v.newtype_variant()?),
+            6 => C::Term(v.newtype_variant()?),
+            7 => C::TermsAgree(v.newtype_variant()?),
+            8 => C::Converged(v.newtype_variant()?),
+            9 => C::Messages(v.newtype_variant()?),
+            10 => C::NoViolation(v.newtype_variant()?),
+            11 => C::Violation(v.newtype_variant()?),
+            12 => C::Linearizable(v.newtype_variant()?),
+            13 => C::ClientsIdle(v.newtype_variant()?),
+            14 => C::Running(v.newtype_variant()?),
+            15 => C::Connected(v.newtype_variant()?),
+            16 => C::LogRetained(v.newtype_variant()?),
+            _ => C::AcknowledgedWritesPresent(v.newtype_variant()?),
+        })
+    }
 }
 
 json_struct! {
@@ -681,4 +779,106 @@ json_struct! {
 json_struct! {
     CountCond from CountCond::default();
     { at_least, at_most }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::de::IgnoredAny;
+
+    use super::*;
+    use crate::json;
+
+    /// The variant names serde's derive would read, each with any content.
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    #[allow(dead_code)] // Compared through `Debug`.
+    enum Derived {
+        Leader(IgnoredAny),
+        NoLeader(IgnoredAny),
+        Committed(IgnoredAny),
+        Applied(IgnoredAny),
+        Response(IgnoredAny),
+        Value(IgnoredAny),
+        Term(IgnoredAny),
+        TermsAgree(IgnoredAny),
+        Converged(IgnoredAny),
+        Messages(IgnoredAny),
+        NoViolation(IgnoredAny),
+        Violation(IgnoredAny),
+        Linearizable(IgnoredAny),
+        ClientsIdle(IgnoredAny),
+        Running(IgnoredAny),
+        Connected(IgnoredAny),
+        LogRetained(IgnoredAny),
+        AcknowledgedWritesPresent(IgnoredAny),
+    }
+
+    fn variant(debug: String) -> String {
+        debug.split('(').next().unwrap_or_default().to_string()
+    }
+
+    #[test]
+    fn conditions_read_by_name_like_derived_ones() {
+        let read = |text: &str| {
+            let ours = json::from_str::<Condition>(text).map(|c| variant(format!("{c:?}")));
+            let derived = json::from_str::<Derived>(text).map(|c| variant(format!("{c:?}")));
+            assert_eq!(
+                ours.map_err(|e| e.to_string()),
+                derived.map_err(|e| e.to_string()),
+                "{text}"
+            );
+        };
+        for (name, content) in [
+            ("leader", "{}"),
+            ("no_leader", "{}"),
+            ("committed", r#"{"op": "w"}"#),
+            ("applied", "{}"),
+            ("response", r#"{"op": "w"}"#),
+            ("value", r#"{"key": "k", "value": null}"#),
+            ("term", "{}"),
+            ("terms_agree", "{}"),
+            ("converged", "{}"),
+            ("messages", r#"{"from_mark": "m"}"#),
+            ("no_violation", "{}"),
+            ("violation", "{}"),
+            ("linearizable", "{}"),
+            ("clients_idle", "{}"),
+            ("running", "{}"),
+            ("connected", "{}"),
+            ("log_retained", "{}"),
+            ("acknowledged_writes_present", "{}"),
+        ] {
+            read(&format!(r#"{{"{name}": {content}}}"#));
+        }
+        read(r#"{"leaders": {}}"#);
+        read(r#""leader""#);
+        read(r#"{"leader": {}, "term": {}}"#);
+        let e = json::from_str::<Condition>(r#"{"term": {"among": "all", "at_least": -1}}"#);
+        assert_eq!(
+            e.map_err(|e| e.to_string()),
+            Err("term.at_least: expected a whole number or \"$name\"".into())
+        );
+    }
+
+    #[test]
+    fn bug_names_read_like_derived_ones() {
+        for (i, bug) in BugName::ALL.iter().enumerate() {
+            assert_eq!(BUG_NAMES[i], bug.name());
+            let text = format!("\"{}\"", bug.name());
+            assert_eq!(json::from_str::<BugName>(&text).ok(), Some(*bug));
+        }
+        assert_eq!(
+            json::from_str::<BugName>("\"skip\"").map_err(|e| e.to_string()),
+            Err(
+                ".: unknown variant `skip`, expected one of `skip_figure8_rule`, \
+                 `skip_vote_log_check`, `forget_vote_on_restart`, `keep_commit_across_crash`, \
+                 `apply_without_dedup`"
+                    .into()
+            )
+        );
+        assert_eq!(
+            json::from_str::<BugName>(r#"{"skip_figure8_rule": 1}"#).map_err(|e| e.to_string()),
+            Err(".: invalid type: integer `1`, expected unit variant".into())
+        );
+    }
 }
