@@ -117,7 +117,7 @@ pub fn all_read<E: de::Error>(seen: u64, required: u64, fields: &[&'static str])
 ///     Limits from Limits::default();        // the value missing fields keep
 ///                                           // (`, ignoring unknown` before `;`: skip other keys)
 ///     required times, steps;                // optional: these must be present
-///     { max_virtual_ms with Ms, max_steps, name as "as" }
+///     { max_virtual_ms with BoundedMs, max_steps, name as "as" }
 /// }
 /// ```
 ///
