@@ -55,17 +55,21 @@ impl At<'_> {
     }
 }
 
-/// A reading error: the reason, and the path once a container has stamped it.
+/// A reading error: the reason, and the path once a container has stamped it. Boxed, so that
+/// every `Result` a visitor passes up is a pointer wider than its value, not four words.
 #[derive(Debug)]
-pub struct Error {
+pub struct Error(Box<Inner>);
+
+#[derive(Debug)]
+struct Inner {
     path: Option<String>,
     reason: String,
 }
 
 impl Error {
     fn stamp(mut self, at: &At<'_>) -> Error {
-        if self.path.is_none() {
-            self.path = Some(at.render());
+        if self.0.path.is_none() {
+            self.0.path = Some(at.render());
         }
         self
     }
@@ -73,46 +77,79 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.reason)
+        f.write_str(&self.0.reason)
     }
 }
 
 impl std::error::Error for Error {}
 
+/// The error of `reason`, not yet stamped. Out of line: every derived visitor reports a
+/// missing or duplicate field, and inlined each report would build its message in place.
+#[inline(never)]
+fn reason(args: fmt::Arguments<'_>) -> Error {
+    Error(Box::new(Inner {
+        path: None,
+        reason: args.to_string(),
+    }))
+}
+
+// The provided methods, with serde's wording, each kept as one out-of-line copy.
 impl de::Error for Error {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        Error {
-            path: None,
-            reason: msg.to_string(),
-        }
+        reason(format_args!("{msg}"))
     }
 
-    // serde's own wording, with floats written by `float_text` (serde's `Unexpected` text
-    // would link core's float formatter into the wasm).
-    fn invalid_type(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
+    // serde's wording, with floats written by `float_text` (serde's `Unexpected` text would
+    // link core's float formatter into the wasm).
+    #[inline(never)]
+    fn invalid_type(unexp: Unexpected<'_>, exp: &dyn Expected) -> Self {
         let unexp = crate::float_text::Unexpected(unexp);
-        Self::custom(format_args!("invalid type: {unexp}, expected {exp}"))
+        reason(format_args!("invalid type: {unexp}, expected {exp}"))
     }
 
-    fn invalid_value(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
+    #[inline(never)]
+    fn invalid_value(unexp: Unexpected<'_>, exp: &dyn Expected) -> Self {
         let unexp = crate::float_text::Unexpected(unexp);
-        Self::custom(format_args!("invalid value: {unexp}, expected {exp}"))
+        reason(format_args!("invalid value: {unexp}, expected {exp}"))
+    }
+
+    #[inline(never)]
+    fn invalid_length(len: usize, exp: &dyn Expected) -> Self {
+        reason(format_args!("invalid length {len}, expected {exp}"))
+    }
+
+    #[inline(never)]
+    fn missing_field(field: &'static str) -> Self {
+        reason(format_args!("missing field `{field}`"))
+    }
+
+    #[inline(never)]
+    fn duplicate_field(field: &'static str) -> Self {
+        reason(format_args!("duplicate field `{field}`"))
     }
 }
 
-/// Reads a `T` from the whole tree; the error is `(path, reason)`.
-pub(super) fn read<T: DeserializeOwned>(value: &Json) -> Result<T, (String, String)> {
+/// Reads a `T` from the whole tree.
+pub(super) fn read<T: DeserializeOwned>(value: &Json) -> Result<T, super::Error> {
     T::deserialize(De {
         value,
         at: &At::Root,
     })
-    .map_err(|e| {
-        let e = e.stamp(&At::Root);
-        (e.path.unwrap_or_default(), e.reason)
-    })
+    .map_err(split)
+}
+
+/// The document error for an error that reached the root.
+#[inline(never)]
+fn split(e: Error) -> super::Error {
+    let e = e.stamp(&At::Root);
+    super::Error::Invalid {
+        path: e.0.path.unwrap_or_default(),
+        reason: e.0.reason,
+    }
 }
 
 /// Reads `value` (at `at`) with `seed`, stamping errors with that path.
+#[inline(always)]
 fn child<'de, S: DeserializeSeed<'de>>(
     seed: S,
     value: &Json,
@@ -143,6 +180,7 @@ impl De<'_, '_> {
         de::Error::invalid_type(unexpected, exp)
     }
 
+    #[inline(always)]
     fn seq<'de, V: Visitor<'de>>(self, items: &[Json], visitor: V) -> Result<V::Value, Error> {
         let mut seq = Seq {
             items: items.iter(),
@@ -150,15 +188,11 @@ impl De<'_, '_> {
             index: 0,
         };
         let v = visitor.visit_seq(&mut seq)?;
-        match seq.items.len() {
-            0 => Ok(v),
-            _ => Err(de::Error::invalid_length(
-                items.len(),
-                &"fewer elements in array",
-            )),
-        }
+        seq.finish(items.len())?;
+        Ok(v)
     }
 
+    #[inline(always)]
     fn map<'de, V: Visitor<'de>>(
         self,
         entries: &[(String, Json)],
@@ -169,6 +203,49 @@ impl De<'_, '_> {
             at: self.at,
             pending: None,
         })
+    }
+}
+
+impl<'v, 'p> De<'v, 'p> {
+    /// The entries of an object, or the error for any other value. Out of line, so that the
+    /// reader of each struct type is a call and a branch.
+    #[inline(never)]
+    fn entries(&self, exp: &dyn Expected) -> Result<Map<'v, 'p>, Error> {
+        match self.value {
+            Json::Object(entries) => Ok(Map {
+                entries: entries.iter(),
+                at: self.at,
+                pending: None,
+            }),
+            _ => Err(self.wrong(exp)),
+        }
+    }
+
+    /// The items of an array and their number, or the error for any other value.
+    #[inline(never)]
+    fn items(&self, exp: &dyn Expected) -> Result<(Seq<'v, 'p>, usize), Error> {
+        match self.value {
+            Json::Array(items) => Ok((
+                Seq {
+                    items: items.iter(),
+                    at: self.at,
+                    index: 0,
+                },
+                items.len(),
+            )),
+            _ => Err(self.wrong(exp)),
+        }
+    }
+}
+
+impl Seq<'_, '_> {
+    /// The error for items the visitor left unread (of `len`).
+    #[inline(never)]
+    fn finish(&self, len: usize) -> Result<(), Error> {
+        match self.items.len() {
+            0 => Ok(()),
+            _ => Err(de::Error::invalid_length(len, &"fewer elements in array")),
+        }
     }
 }
 
@@ -283,11 +360,12 @@ impl<'de> Deserializer<'de> for De<'_, '_> {
         visitor.visit_newtype_struct(self)
     }
 
+    #[inline(always)]
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self.value {
-            Json::Array(items) => self.seq(items, visitor),
-            _ => Err(self.wrong(&visitor)),
-        }
+        let (mut seq, len) = self.items(&visitor)?;
+        let v = visitor.visit_seq(&mut seq)?;
+        seq.finish(len)?;
+        Ok(v)
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(
@@ -307,13 +385,13 @@ impl<'de> Deserializer<'de> for De<'_, '_> {
         self.deserialize_seq(visitor)
     }
 
+    #[inline(always)]
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self.value {
-            Json::Object(entries) => self.map(entries, visitor),
-            _ => Err(self.wrong(&visitor)),
-        }
+        let map = self.entries(&visitor)?;
+        visitor.visit_map(map)
     }
 
+    #[inline(always)]
     fn deserialize_struct<V: Visitor<'de>>(
         self,
         _name: &'static str,

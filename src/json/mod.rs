@@ -12,14 +12,21 @@
 //! an error is reported. The tree also bounds nesting: values deeper than [`MAX_DEPTH`] are
 //! checked for syntax but not kept, and reading one is an error, so no document can overflow
 //! the stack.
+//!
+//! The document structs implement `Deserialize` through `json_struct!` (`fields.rs`) rather than serde's
+//! derive: one shared field table lookup and one call per field instead of a key matcher and
+//! per-field bookkeeping compiled for each struct (same errors, same paths).
 
 mod de;
+mod fields;
 mod parse;
 
 use std::fmt;
 
 use serde::de::DeserializeOwned;
 
+pub(crate) use fields::json_struct;
+pub use fields::{all_read, first_time, FieldIndex, Place, VariantIndex};
 pub use parse::SyntaxError;
 
 /// Containers nested deeper than this are not kept (serde_json's recursion limit, too).
@@ -88,7 +95,7 @@ pub fn parse(text: &str) -> Result<Json, Error> {
 
 /// Reads a `T` from a parsed value; the error names the path of the first wrong value.
 pub fn from_value<T: DeserializeOwned>(value: &Json) -> Result<T, Error> {
-    de::read(value).map_err(|(path, reason)| Error::Invalid { path, reason })
+    de::read(value)
 }
 
 /// [`parse`], then [`from_value`].

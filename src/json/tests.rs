@@ -254,3 +254,135 @@ fn a_wrong_value_is_reported_at_its_path() {
         (".", "duplicate field `name`")
     );
 }
+
+/// The same struct twice: derived by serde, and read through `json_struct!`.
+#[allow(dead_code)] // The fields are compared through `Debug`.
+mod derived {
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Part {
+        pub id: u32,
+        #[serde(default = "seven")]
+        pub count: u32,
+        pub label: Option<String>,
+        #[serde(default, rename = "as")]
+        pub alias: Vec<u8>,
+        pub size: u64,
+    }
+
+    fn seven() -> u32 {
+        7
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Nothing {}
+
+    #[derive(Debug, Deserialize)]
+    pub struct Lenient {
+        pub on: bool,
+    }
+}
+
+mod table {
+    use super::super::json_struct;
+
+    #[derive(Debug)]
+    pub struct Part {
+        pub id: u32,
+        pub count: u32,
+        pub label: Option<String>,
+        pub alias: Vec<u8>,
+        pub size: u64,
+    }
+
+    json_struct! {
+        Part from Part { id: 0, count: 7, label: None, alias: Vec::new(), size: 0 };
+        required id, size;
+        { id, count, label, alias as "as", size }
+    }
+
+    #[derive(Debug)]
+    pub struct Nothing {}
+
+    json_struct! {
+        Nothing from Nothing {};
+        {}
+    }
+
+    #[derive(Debug)]
+    pub struct Lenient {
+        pub on: bool,
+    }
+
+    json_struct! {
+        Lenient from Lenient { on: false }, ignoring unknown;
+        required on;
+        { on }
+    }
+}
+
+#[test]
+fn table_read_structs_read_and_refuse_like_derived_ones() {
+    let both = |text: &str| {
+        let d = from_str::<derived::Part>(text).map(|v| format!("{v:?}"));
+        let t = from_str::<table::Part>(text).map(|v| format!("{v:?}"));
+        assert_eq!(
+            d.map_err(|e| e.to_string()),
+            t.map_err(|e| e.to_string()),
+            "{text}"
+        );
+    };
+    for text in [
+        r#"{"id": 1, "size": 2}"#,
+        r#"{"size": 2, "id": 1, "count": 3, "label": "x", "as": [1, 2]}"#,
+        r#"{"id": 1, "size": 2, "label": null}"#,
+        r#"{}"#,
+        r#"{"size": 2}"#,
+        r#"{"id": 1}"#,
+        r#"{"id": 1, "size": 2, "colour": 3}"#,
+        r#"{"id": 1, "id": 2, "size": 2}"#,
+        r#"{"id": 1, "size": 2, "alias": []}"#,
+        r#"{"id": "1", "size": 2}"#,
+        r#"{"id": 1, "size": -2}"#,
+        r#"{"id": 1, "size": 2, "as": [300]}"#,
+        r#"[1, 2]"#,
+        r#"3"#,
+        r#"null"#,
+    ] {
+        both(text);
+    }
+    for text in ["{}", r#"{"a": 1}"#, "[]", "true"] {
+        let d = from_str::<derived::Nothing>(text).map(|v| format!("{v:?}"));
+        let t = from_str::<table::Nothing>(text).map(|v| format!("{v:?}"));
+        assert_eq!(
+            d.map_err(|e| e.to_string()),
+            t.map_err(|e| e.to_string()),
+            "{text}"
+        );
+    }
+    for text in [
+        r#"{"on": true, "x": [1, {"y": 2}]}"#,
+        r#"{"x": 1}"#,
+        r#"{"on": true, "on": false}"#,
+        r#"{"on": 1}"#,
+    ] {
+        let d = from_str::<derived::Lenient>(text).map(|v| format!("{v:?}"));
+        let t = from_str::<table::Lenient>(text).map(|v| format!("{v:?}"));
+        assert_eq!(
+            d.map_err(|e| e.to_string()),
+            t.map_err(|e| e.to_string()),
+            "{text}"
+        );
+    }
+    assert_eq!(
+        invalid::<table::Part>(r#"{"id": 1, "size": 2, "colour": 3}"#),
+        (
+            "colour".to_string(),
+            "unknown field `colour`, expected one of `id`, `count`, `label`, `as`, `size`"
+                .to_string()
+        )
+    );
+}

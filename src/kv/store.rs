@@ -1,8 +1,9 @@
 //! The key-value state machine: applies committed commands in log order.
 
 use crate::collections::VecMap;
+use crate::json::json_struct;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use thiserror::Error;
 
 use super::command::{ClientId, Command, Operation};
@@ -10,7 +11,7 @@ use super::response::{ApplyOutcome, OutcomeKind, Response, SessionError};
 use super::session::{Lookup, SessionTable, SessionView};
 
 /// Settings every replica of one cluster must share (they decide which sessions survive).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct KvConfig {
     /// A session unused for longer than this (in log time, the leader timestamps carried by
     /// entries) is expired by the first later entry whose timestamp passes it (§6.3).
@@ -403,6 +404,12 @@ fn execute(data: &mut VecMap<String, String>, op: &Operation) -> Response {
             Response::Ok
         }
     }
+}
+
+json_struct! {
+    KvConfig from KvConfig::default(), ignoring unknown;
+    required session_timeout_ms, max_sessions, apply_without_dedup;
+    { session_timeout_ms, max_sessions, apply_without_dedup }
 }
 
 #[cfg(test)]

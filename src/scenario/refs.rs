@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use crate::check::safety::Property;
@@ -109,6 +109,12 @@ const REF_FORMS: &str =
                          optionally followed by +k or -k";
 
 impl NodeRef {
+    /// `"leader"`.
+    pub const LEADER: NodeRef = NodeRef {
+        base: Base::Leader,
+        offset: 0,
+    };
+
     /// A fixed server id.
     pub fn id(id: NodeId) -> Self {
         NodeRef {
@@ -302,19 +308,9 @@ pub const MAX_SPAN_MS: u64 = 86_400_000;
 
 impl<'de> Deserialize<'de> for Span {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            One(u64),
-            Two([u64; 2]),
-        }
-        let raw = Raw::deserialize(d).map_err(|_| {
+        let (min_ms, max_ms) = d.deserialize_any(SpanVisitor).map_err(|_| {
             de::Error::custom("expected milliseconds (a whole number >= 0) or a range [min, max]")
         })?;
-        let (min_ms, max_ms) = match raw {
-            Raw::One(v) => (v, v),
-            Raw::Two([a, b]) => (a, b),
-        };
         if min_ms > max_ms {
             return Err(de::Error::custom(format!(
                 "range [{min_ms}, {max_ms}] is empty"
@@ -326,6 +322,48 @@ impl<'de> Deserialize<'de> for Span {
             )));
         }
         Ok(Span { min_ms, max_ms })
+    }
+}
+
+/// Reads `ms` or `[min, max]` as `(min, max)`, unchecked. A hand-written visitor rather than an
+/// untagged enum, which would buffer the value into serde's `Content` and read it again (a second
+/// copy of the reading code in the WebAssembly module).
+struct SpanVisitor;
+
+impl<'de> Visitor<'de> for SpanVisitor {
+    type Value = (u64, u64);
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("milliseconds or a range [min, max]")
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(u64, u64), E> {
+        Ok((v, v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(u64, u64), E> {
+        let v = u64::try_from(v).map_err(|_| E::custom("negative"))?;
+        Ok((v, v))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(u64, u64), A::Error> {
+        let min = seq.next_element::<u64>()?;
+        let max = seq.next_element::<u64>()?;
+        match (min, max, seq.next_element::<de::IgnoredAny>()?) {
+            (Some(min), Some(max), None) => Ok((min, max)),
+            _ => Err(de::Error::custom("not two elements")),
+        }
+    }
+}
+
+/// Reads milliseconds bounded by [`MAX_SPAN_MS`] ([`bounded_ms`] as a seed).
+pub struct BoundedMs;
+
+impl<'de> DeserializeSeed<'de> for BoundedMs {
+    type Value = u64;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<u64, D::Error> {
+        bounded_ms(d)
     }
 }
 
@@ -369,23 +407,43 @@ pub enum NumRef {
 
 impl<'de> Deserialize<'de> for NumRef {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            N(u64),
-            S(String),
-        }
-        match Raw::deserialize(d)
+        match d
+            .deserialize_any(NumRefVisitor)
             .map_err(|_| de::Error::custom("expected a whole number or \"$name\""))?
         {
-            Raw::N(v) => Ok(NumRef::Value(v)),
-            Raw::S(s) if s.starts_with('$') && valid_name(&s[1..]) => {
+            NumRef::Saved(s) if s.starts_with('$') && valid_name(&s[1..]) => {
                 Ok(NumRef::Saved(s[1..].to_string()))
             }
-            Raw::S(s) => Err(de::Error::custom(format!(
+            NumRef::Saved(s) => Err(de::Error::custom(format!(
                 "expected a whole number or \"$name\", got {s:?}"
             ))),
+            value => Ok(value),
         }
+    }
+}
+
+/// Reads a number as [`NumRef::Value`] and any string, unchecked, as [`NumRef::Saved`].
+struct NumRefVisitor;
+
+impl<'de> Visitor<'de> for NumRefVisitor {
+    type Value = NumRef;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a whole number or a string")
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<NumRef, E> {
+        Ok(NumRef::Value(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<NumRef, E> {
+        u64::try_from(v)
+            .map(NumRef::Value)
+            .map_err(|_| E::custom("negative"))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<NumRef, E> {
+        Ok(NumRef::Saved(v.to_string()))
     }
 }
 
@@ -496,23 +554,37 @@ pub struct PropertySel(pub Vec<Property>);
 
 impl<'de> Deserialize<'de> for PropertySel {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            One(String),
-            Many(Vec<String>),
-        }
-        let raw = Raw::deserialize(d)
+        let names = d
+            .deserialize_any(NamesVisitor)
             .map_err(|_| de::Error::custom("expected a property name or a list of them"))?;
-        let names = match raw {
-            Raw::One(s) => vec![s],
-            Raw::Many(v) => v,
-        };
         let props = names
             .iter()
             .map(|n| parse_property(n))
             .collect::<Result<Vec<_>, _>>();
         props.map(PropertySel).map_err(de::Error::custom)
+    }
+}
+
+/// Reads one string or a list of strings.
+struct NamesVisitor;
+
+impl<'de> Visitor<'de> for NamesVisitor {
+    type Value = Vec<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string or a list of strings")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<String>, E> {
+        Ok(vec![v.to_string()])
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+        let mut names = Vec::new();
+        while let Some(name) = seq.next_element::<String>()? {
+            names.push(name);
+        }
+        Ok(names)
     }
 }
 
@@ -559,5 +631,46 @@ mod tests {
         let f: Fraction = serde_json::from_str("0.1").unwrap();
         assert_eq!(f.0, 100_000);
         assert!(serde_json::from_str::<Fraction>("1.5").is_err());
+    }
+
+    fn read<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+        crate::json::from_str::<T>(text).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn numbers_or_saved_names_are_read() {
+        assert_eq!(read::<NumRef>("7"), Ok(NumRef::Value(7)));
+        assert_eq!(read::<NumRef>("\"$t1\""), Ok(NumRef::Saved("t1".into())));
+        assert_eq!(
+            read::<NumRef>("\"t1\""),
+            Err(".: expected a whole number or \"$name\", got \"t1\"".into())
+        );
+        for bad in ["-1", "1.5", "true", "[1]", "null"] {
+            assert_eq!(
+                read::<NumRef>(bad),
+                Err(".: expected a whole number or \"$name\"".into()),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn one_property_or_a_list_is_read() {
+        let safety = PropertySel(vec![Property::ElectionSafety]);
+        assert_eq!(
+            read::<PropertySel>("\"election_safety\""),
+            Ok(safety.clone())
+        );
+        assert_eq!(read::<PropertySel>("[\"election_safety\"]"), Ok(safety));
+        for bad in ["1", "[1]", "{}", "[[\"election_safety\"]]"] {
+            assert_eq!(
+                read::<PropertySel>(bad),
+                Err(".: expected a property name or a list of them".into()),
+                "{bad}"
+            );
+        }
+        assert!(read::<PropertySel>("[\"nope\"]")
+            .unwrap_err()
+            .starts_with(".: unknown property \"nope\"; expected one of "));
     }
 }

@@ -10,13 +10,13 @@
 
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use super::format::{
     Choice, ClientOpSpec, Condition, LinkSpec, NetworkSpec, RepeatSpec, SetLinkSpec,
 };
-use super::refs::{bounded_ms, Fraction, NodeRef, NodeSet, Span};
+use super::refs::{BoundedMs, Fraction, NodeRef, NodeSet, Span};
 use crate::raft::NodeId;
 
 /// The kinds of client operation a step can issue.
@@ -179,10 +179,10 @@ fn set_field<'de, A: MapAccess<'de>>(
     map: &mut A,
 ) -> Result<bool, A::Error> {
     match key {
-        "at_ms" => step.at_ms = Some(map.next_value_seed(Ms)?),
+        "at_ms" => step.at_ms = Some(map.next_value_seed(BoundedMs)?),
         "after_ms" => step.after_ms = Some(map.next_value()?),
-        "within_ms" => step.within_ms = Some(map.next_value_seed(Ms)?),
-        "for_ms" => step.for_ms = Some(map.next_value_seed(Ms)?),
+        "within_ms" => step.within_ms = Some(map.next_value_seed(BoundedMs)?),
+        "for_ms" => step.for_ms = Some(map.next_value_seed(BoundedMs)?),
         "mark" => step.mark = Some(map.next_value_seed(Name)?),
         "note" => step.note = Some(map.next_value()?),
         "if" => step.when = Some(map.next_value()?),
@@ -191,16 +191,6 @@ fn set_field<'de, A: MapAccess<'de>>(
         _ => return Ok(false),
     }
     Ok(true)
-}
-
-/// Bounded milliseconds.
-struct Ms;
-
-impl<'de> DeserializeSeed<'de> for Ms {
-    type Value = u64;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<u64, D::Error> {
-        bounded_ms(d)
-    }
 }
 
 /// A mark, op or variable name.
@@ -230,14 +220,8 @@ struct Unit;
 impl<'de> DeserializeSeed<'de> for Unit {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            B(bool),
-            O(super::format::Empty),
-        }
-        match Raw::deserialize(d) {
-            Ok(Raw::B(true)) | Ok(Raw::O(_)) => Ok(()),
+        match d.deserialize_any(UnitVisitor) {
+            Ok(true) => Ok(()),
             _ => Err(de::Error::custom(
                 "expected true (this command takes no parameters)",
             )),
@@ -245,39 +229,100 @@ impl<'de> DeserializeSeed<'de> for Unit {
     }
 }
 
+/// Whether a command's value says "no parameters": `true`, `{}` (or `[]`, as an empty struct
+/// may be written). A hand-written visitor rather than an untagged enum, which would buffer the
+/// value into serde's `Content` and read it again.
+struct UnitVisitor;
+
+impl<'de> Visitor<'de> for UnitVisitor {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("true or {}")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+        Ok(v)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        Ok(map.next_key::<de::IgnoredAny>()?.is_none())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        Ok(seq.next_element::<de::IgnoredAny>()?.is_none())
+    }
+}
+
 /// Parses the value of command `key`.
 struct CommandSeed<'a>(&'a str);
+
+/// A command key and how its value of type `T` becomes the step.
+type Command<T> = (&'static str, fn(T) -> StepKind);
+
+/// Commands by the type of their value, so that each type's reader is called from one place.
+const ON_SERVERS: [Command<NodeSet>; 8] = [
+    ("crash", StepKind::Crash),
+    ("restart", StepKind::Restart),
+    ("reboot", StepKind::Reboot),
+    ("pause", StepKind::Pause),
+    ("resume", StepKind::Resume),
+    ("disconnect", StepKind::Disconnect),
+    ("connect", StepKind::Connect),
+    ("snapshot", StepKind::Snapshot),
+];
+const ON_SERVER: [Command<NodeRef>; 4] = [
+    ("remove_server", StepKind::RemoveServer),
+    ("transfer_leadership", StepKind::TransferLeadership),
+    ("campaign", StepKind::Campaign),
+    ("timeout_now", StepKind::Campaign),
+];
+const ON_LINK: [Command<LinkSpec>; 2] = [("cut", StepKind::Cut), ("repair", StepKind::Repair)];
+const SWITCHES: [Command<bool>; 2] = [
+    ("workload", StepKind::Workload),
+    ("faults", StepKind::Faults),
+];
+const CLIENT_OPS: [(&str, OpKind); 6] = [
+    ("put", OpKind::Put),
+    ("write", OpKind::Put),
+    ("get", OpKind::Get),
+    ("read", OpKind::Get),
+    ("cas", OpKind::Cas),
+    ("append", OpKind::Append),
+];
+
+/// The entry of `table` named `key`.
+fn find<T: Copy>(table: &[(&str, T)], key: &str) -> Option<T> {
+    table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
 
 impl<'de> DeserializeSeed<'de> for CommandSeed<'_> {
     type Value = StepKind;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<StepKind, D::Error> {
         use StepKind as K;
-        Ok(match self.0 {
-            "crash" => K::Crash(NodeSet::deserialize(d)?),
-            "restart" => K::Restart(NodeSet::deserialize(d)?),
-            "reboot" => K::Reboot(NodeSet::deserialize(d)?),
-            "pause" => K::Pause(NodeSet::deserialize(d)?),
-            "resume" => K::Resume(NodeSet::deserialize(d)?),
-            "disconnect" => K::Disconnect(NodeSet::deserialize(d)?),
-            "connect" => K::Connect(NodeSet::deserialize(d)?),
+        let key = self.0;
+        if let Some(make) = find(&ON_SERVERS, key) {
+            return NodeSet::deserialize(d).map(make);
+        }
+        if let Some(make) = find(&ON_SERVER, key) {
+            return NodeRef::deserialize(d).map(make);
+        }
+        if let Some(make) = find(&ON_LINK, key) {
+            return LinkSpec::deserialize(d).map(make);
+        }
+        if let Some(make) = find(&SWITCHES, key) {
+            return bool::deserialize(d).map(make);
+        }
+        if let Some(op) = find(&CLIENT_OPS, key) {
+            return ClientOpSpec::deserialize(d).map(|spec| K::Client(op, spec));
+        }
+        Ok(match key {
             "partition" => K::Partition(Vec::deserialize(d)?),
-            "cut" => K::Cut(LinkSpec::deserialize(d)?),
-            "repair" => K::Repair(LinkSpec::deserialize(d)?),
             "heal" => Unit.deserialize(d).map(|()| K::Heal)?,
             "set_network" => K::SetNetwork(NetworkSpec::deserialize(d)?),
             "set_link" => K::SetLink(SetLinkSpec::deserialize(d)?),
-            "put" | "write" => K::Client(OpKind::Put, ClientOpSpec::deserialize(d)?),
-            "get" | "read" => K::Client(OpKind::Get, ClientOpSpec::deserialize(d)?),
-            "cas" => K::Client(OpKind::Cas, ClientOpSpec::deserialize(d)?),
-            "append" => K::Client(OpKind::Append, ClientOpSpec::deserialize(d)?),
             "add_server" => K::AddServer(add_server_id(d)?),
-            "remove_server" => K::RemoveServer(NodeRef::deserialize(d)?),
-            "transfer_leadership" => K::TransferLeadership(NodeRef::deserialize(d)?),
-            "snapshot" => K::Snapshot(NodeSet::deserialize(d)?),
-            "campaign" | "timeout_now" => K::Campaign(NodeRef::deserialize(d)?),
-            "workload" => K::Workload(bool::deserialize(d)?),
-            "faults" => K::Faults(bool::deserialize(d)?),
             "run_ms" => K::RunMs(Span::deserialize(d)?),
             "expect" | "wait" => K::Expect(Condition::deserialize(d)?),
             "repeat" => K::Repeat(RepeatSpec::deserialize(d)?),
@@ -338,5 +383,107 @@ impl StepKind {
             K::Repeat(_) => "repeat",
             K::OneOf(_) => "one_of",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json;
+
+    fn step(text: &str) -> Result<Step, (String, String)> {
+        json::from_str::<Step>(text).map_err(|e| match e {
+            json::Error::Invalid { path, reason } => (path, reason),
+            other => panic!("{text}: {other}"),
+        })
+    }
+
+    #[test]
+    fn commands_without_parameters_take_true_or_an_empty_object() {
+        for ok in [r#"{"heal": true}"#, r#"{"heal": {}}"#, r#"{"heal": []}"#] {
+            assert_eq!(step(ok).expect(ok).kind, StepKind::Heal, "{ok}");
+        }
+        for bad in [
+            r#"{"heal": false}"#,
+            r#"{"heal": {"a": 1}}"#,
+            r#"{"heal": [1]}"#,
+            r#"{"heal": 1}"#,
+            r#"{"heal": null}"#,
+        ] {
+            let (path, reason) = step(bad).expect_err(bad);
+            assert_eq!(path, "heal", "{bad}");
+            assert_eq!(
+                reason, "expected true (this command takes no parameters)",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn durations_are_milliseconds_or_a_range() {
+        let after = |text: &str| step(text).map(|s| s.after_ms);
+        let span = |min_ms, max_ms| Ok(Some(Span { min_ms, max_ms }));
+        assert_eq!(after(r#"{"after_ms": 5, "heal": true}"#), span(5, 5));
+        assert_eq!(after(r#"{"after_ms": [2, 9], "heal": true}"#), span(2, 9));
+        let expected = "expected milliseconds (a whole number >= 0) or a range [min, max]";
+        for bad in ["-1", "1.5", "\"5\"", "[1]", "[1, 2, 3]", "[1, -2]", "{}"] {
+            let text = format!(r#"{{"after_ms": {bad}, "heal": true}}"#);
+            assert_eq!(
+                after(&text),
+                Err(("after_ms".into(), expected.into())),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            after(r#"{"after_ms": [9, 2], "heal": true}"#),
+            Err(("after_ms".into(), "range [9, 2] is empty".into()))
+        );
+    }
+
+    #[test]
+    fn every_command_key_reads_its_value() {
+        for (text, key) in [
+            (r#"{"crash": "leader"}"#, "crash"),
+            (r#"{"restart": [1, 2]}"#, "restart"),
+            (r#"{"reboot": 1}"#, "reboot"),
+            (r#"{"pause": 1}"#, "pause"),
+            (r#"{"resume": 1}"#, "resume"),
+            (r#"{"disconnect": 1}"#, "disconnect"),
+            (r#"{"connect": 1}"#, "connect"),
+            (r#"{"snapshot": "all"}"#, "snapshot"),
+            (r#"{"partition": [[1], [2, 3]]}"#, "partition"),
+            (r#"{"cut": {"from": 1, "to": 2}}"#, "cut"),
+            (r#"{"repair": {"from": 1, "to": 2}}"#, "repair"),
+            (r#"{"set_network": {}}"#, "set_network"),
+            (
+                r#"{"set_link": {"from": 1, "to": 2, "network": {}}}"#,
+                "set_link",
+            ),
+            (r#"{"put": {"key": "k", "value": "v"}}"#, "put"),
+            (r#"{"write": {"key": "k", "value": "v"}}"#, "put"),
+            (r#"{"get": {"key": "k"}}"#, "get"),
+            (r#"{"read": {"key": "k"}}"#, "get"),
+            (
+                r#"{"cas": {"key": "k", "expected": "a", "value": "b"}}"#,
+                "cas",
+            ),
+            (r#"{"append": {"key": "k", "value": "v"}}"#, "append"),
+            (r#"{"add_server": 4}"#, "add_server"),
+            (r#"{"remove_server": 2}"#, "remove_server"),
+            (r#"{"transfer_leadership": 2}"#, "transfer_leadership"),
+            (r#"{"campaign": 2}"#, "campaign"),
+            (r#"{"timeout_now": 2}"#, "campaign"),
+            (r#"{"workload": true}"#, "workload"),
+            (r#"{"faults": false}"#, "faults"),
+            (r#"{"run_ms": 100}"#, "run_ms"),
+        ] {
+            assert_eq!(step(text).expect(text).kind.key(), key, "{text}");
+        }
+        let (path, reason) = step(r#"{"crash": true}"#).expect_err("a flag is no server");
+        assert_eq!(path, "crash");
+        assert!(!reason.is_empty());
+        let (path, reason) = step(r#"{"crsh": 1}"#).expect_err("unknown");
+        assert_eq!(path, "crsh");
+        assert!(reason.starts_with("unknown step key `crsh`"), "{reason}");
     }
 }

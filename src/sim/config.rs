@@ -3,10 +3,11 @@
 //! Times are virtual milliseconds; probabilities are parts per million (integers, so native
 //! and wasm32 draw identically).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::error::{invalid, Invalid, SimError};
 use super::rng::PPM;
+use crate::json::json_struct;
 use crate::kv::KvConfig;
 use crate::raft::{Config, MAX_SERVERS};
 
@@ -19,8 +20,7 @@ pub const MAX_DELAY_MS: u64 = 3_600_000;
 /// latency_ms_max`, so messages on one link already overtake each other whenever the range is
 /// wider than their send gap; `reorder_ppm` additionally delays a message by up to
 /// `reorder_delay_ms_max` extra, which reorders it behind later traffic for sure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct LinkConfig {
     /// Smallest one-way latency.
     pub latency_ms_min: u64,
@@ -64,8 +64,7 @@ impl LinkConfig {
 }
 
 /// Relative weights of the operations the workload issues (any scale; all zero = no ops).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct OpMix {
     /// `put key value`.
     pub put: u32,
@@ -92,8 +91,7 @@ impl Default for OpMix {
 }
 
 /// The clients and what they do.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WorkloadConfig {
     /// Number of clients (each registers a session, then runs one operation at a time).
     pub clients: u32,
@@ -194,8 +192,7 @@ impl WorkloadConfig {
 /// The random fault generator ("nemesis"): every `interval_ms_min..=interval_ms_max` it draws
 /// one fault by weight. It never crashes or pauses more than a minority of the servers at
 /// once, so the cluster can always make progress once the network heals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct FaultConfig {
     /// Whether the generator runs.
     pub enabled: bool,
@@ -240,8 +237,7 @@ impl Default for FaultConfig {
 pub const MAX_CHECKPOINTS: u32 = 1_024;
 
 /// Everything that defines a world. Same config + same commands → same run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SimConfig {
     /// The seed every random stream derives from.
     pub seed: u64,
@@ -374,4 +370,34 @@ fn check_delay(name: &'static str, v: u64) -> Result<(), SimError> {
 
 fn exceeds(other: &'static str) -> Invalid {
     Invalid::Exceeds { other }
+}
+
+json_struct! {
+    LinkConfig from LinkConfig::default();
+    required latency_ms_min, latency_ms_max, loss_ppm, duplicate_ppm, reorder_ppm, reorder_delay_ms_max;
+    { latency_ms_min, latency_ms_max, loss_ppm, duplicate_ppm, reorder_ppm, reorder_delay_ms_max }
+}
+
+json_struct! {
+    OpMix from OpMix::default();
+    required put, get, read_index_get, cas, append;
+    { put, get, read_index_get, cas, append }
+}
+
+json_struct! {
+    WorkloadConfig from WorkloadConfig::default();
+    required clients, enabled, think_ms_min, think_ms_max, mix, keys, request_timeout_ms, max_attempts, retry_backoff_ms, latency_ms_min, latency_ms_max, start_ms;
+    { clients, enabled, think_ms_min, think_ms_max, mix, keys, request_timeout_ms, max_attempts, retry_backoff_ms, latency_ms_min, latency_ms_max, start_ms }
+}
+
+json_struct! {
+    FaultConfig from FaultConfig::default();
+    required enabled, interval_ms_min, interval_ms_max, crash, restart, pause, resume, partition, cut_link, heal;
+    { enabled, interval_ms_min, interval_ms_max, crash, restart, pause, resume, partition, cut_link, heal }
+}
+
+json_struct! {
+    SimConfig from SimConfig::default();
+    required seed, servers, raft, kv, link, workload, faults, auto_compact_entries, trace_capacity, checkpoint_interval_ms, max_checkpoints, check_safety;
+    { seed, servers, raft, kv, link, workload, faults, auto_compact_entries, trace_capacity, checkpoint_interval_ms, max_checkpoints, check_safety }
 }

@@ -1,10 +1,14 @@
 //! What the page may ask for when it builds a cluster, and the checks on every number that
 //! crosses the boundary. Pure Rust (no JavaScript values), so it is unit-tested natively.
 
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use thiserror::Error;
 
 use crate::float_text::Shortest;
+use crate::json::json_struct;
 use crate::raft::{NodeId, MAX_SERVERS};
 use crate::sim::{LinkConfig, SimConfig, SimError, MAX_ADVANCE_MS};
 
@@ -72,8 +76,7 @@ pub enum ArgError {
 
 /// Options of `new Simulation(options)`. Every field is optional; unknown fields are errors, so
 /// a typo (`{ sever: 5 }`) is reported instead of silently ignored.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Debug, Default)]
 pub struct Options {
     /// Number of servers, 1..=25 (default 3).
     pub servers: Option<u32>,
@@ -108,8 +111,7 @@ pub struct Options {
 }
 
 /// A seed as JavaScript may give it.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 pub enum SeedInput {
     /// A number (must be a whole number in 0..=2^53-1).
     Number(f64),
@@ -117,9 +119,44 @@ pub enum SeedInput {
     Text(String),
 }
 
+// By hand rather than `#[serde(untagged)]`, which would buffer the value into serde's `Content`
+// and read it again; same values, same error.
+impl<'de> Deserialize<'de> for SeedInput {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(SeedVisitor).map_err(|_| {
+            de::Error::custom("data did not match any variant of untagged enum SeedInput")
+        })
+    }
+}
+
+struct SeedVisitor;
+
+impl Visitor<'_> for SeedVisitor {
+    type Value = SeedInput;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a number or a string")
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<SeedInput, E> {
+        Ok(SeedInput::Number(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<SeedInput, E> {
+        Ok(SeedInput::Number(v as f64))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<SeedInput, E> {
+        Ok(SeedInput::Number(v as f64))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<SeedInput, E> {
+        Ok(SeedInput::Text(v.to_string()))
+    }
+}
+
 /// Link behaviour in page-friendly units (percentages instead of parts per million).
-#[derive(Debug, Default, Clone, Copy, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Debug, Default, Clone, Copy)]
 pub struct NetworkOptions {
     /// Smallest one-way latency.
     pub latency_ms_min: Option<u64>,
@@ -136,20 +173,15 @@ pub struct NetworkOptions {
 }
 
 /// The deliberate-bug switches of the core, camelCased.
-#[derive(Debug, Default, Clone, Copy, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Debug, Default, Clone, Copy)]
 pub struct BugOptions {
     /// Commit old-term entries by counting replicas (breaks Figure 8).
-    #[serde(default)]
     pub skip_figure8_rule: bool,
     /// Grant votes without the up-to-date log check.
-    #[serde(default)]
     pub skip_vote_log_check: bool,
     /// Forget the vote on restart.
-    #[serde(default)]
     pub forget_vote_on_restart: bool,
     /// Keep the commit index across a crash.
-    #[serde(default)]
     pub keep_commit_across_crash: bool,
 }
 
@@ -323,6 +355,21 @@ pub fn text(name: &'static str, s: &str) -> Result<String, ArgError> {
     Ok(s.to_string())
 }
 
+json_struct! {
+    Options from Options::default();
+    { servers, seed, election_timeout_ms_min as "electionTimeoutMsMin", election_timeout_ms_max as "electionTimeoutMsMax", heartbeat_interval_ms as "heartbeatIntervalMs", pre_vote as "preVote", check_quorum as "checkQuorum", network, clients, workload, clients_start_ms as "clientsStartMs", faults, auto_compact_entries as "autoCompactEntries", check_safety as "checkSafety", bugs }
+}
+
+json_struct! {
+    NetworkOptions from NetworkOptions::default();
+    { latency_ms_min as "latencyMsMin", latency_ms_max as "latencyMsMax", loss_percent as "lossPercent", duplicate_percent as "duplicatePercent", reorder_percent as "reorderPercent", reorder_delay_ms_max as "reorderDelayMsMax" }
+}
+
+json_struct! {
+    BugOptions from BugOptions::default();
+    { skip_figure8_rule as "skipFigure8Rule", skip_vote_log_check as "skipVoteLogCheck", forget_vote_on_restart as "forgetVoteOnRestart", keep_commit_across_crash as "keepCommitAcrossCrash" }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,6 +386,22 @@ mod tests {
         }
         assert!(parse_seed(&SeedInput::Text("abc".into())).is_err());
         assert!(parse_seed(&SeedInput::Text("-3".into())).is_err());
+    }
+
+    #[test]
+    fn seeds_are_read_from_numbers_and_strings() {
+        let seed = |text: &str| crate::json::from_str::<SeedInput>(text).map_err(|e| e.to_string());
+        assert!(matches!(seed("42"), Ok(SeedInput::Number(n)) if n == 42.0));
+        assert!(matches!(seed("-3"), Ok(SeedInput::Number(n)) if n == -3.0));
+        assert!(matches!(seed("0.5"), Ok(SeedInput::Number(n)) if n == 0.5));
+        assert!(matches!(seed("\"7\""), Ok(SeedInput::Text(t)) if t == "7"));
+        for bad in ["true", "null", "[1]", "{}"] {
+            assert_eq!(
+                seed(bad).unwrap_err(),
+                ".: data did not match any variant of untagged enum SeedInput",
+                "{bad}"
+            );
+        }
     }
 
     #[test]
