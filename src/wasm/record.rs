@@ -221,8 +221,15 @@ impl Recorder {
     }
 
     fn find_mut(&mut self, id: u64) -> Option<&mut MessageRecord> {
-        // Ids increase along the deque: binary search.
-        let pos = self.messages.binary_search_by_key(&id, |m| m.id).ok()?;
+        // Ids increase along the deque, mostly one by one (a message sent and gone between
+        // two looks leaves a gap): first where the id would be without gaps, else a binary
+        // search (searching a deque of this size misses the cache a dozen times).
+        let first = self.messages.front()?.id;
+        let guess = usize::try_from(id.checked_sub(first)?).ok()?;
+        let pos = match self.messages.get(guess) {
+            Some(m) if m.id == id => guess,
+            _ => self.messages.binary_search_by_key(&id, |m| m.id).ok()?,
+        };
         self.messages.get_mut(pos)
     }
 
