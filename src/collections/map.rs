@@ -106,6 +106,7 @@ impl<K, V> VecMap<K, V> {
 
 impl<K: Ord, V> VecMap<K, V> {
     /// `Ok(position of key)` or `Err(where it would go)`.
+    #[inline]
     fn find<Q>(&self, key: &Q) -> Result<usize, usize>
     where
         K: Borrow<Q>,

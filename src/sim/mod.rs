@@ -42,7 +42,7 @@ mod world_client;
 pub use action::Action;
 pub use config::{FaultConfig, LinkConfig, OpMix, SimConfig, WorkloadConfig};
 pub use error::{Invalid, SimError};
-pub use network::{DropReason, InFlight, Network};
+pub use network::{Departure, DropReason, InFlight, Network};
 pub use server::{Server, Status};
 pub use simulation::{LoggedCommand, Simulation, CHECKPOINT_BUDGET_BYTES, MAX_ADVANCE_MS};
 pub use view::{ClientView, EntryView, PendingEvent, PendingWhat, ProgressView, ServerView};

@@ -58,6 +58,18 @@ pub enum DropReason {
     Adversary,
 }
 
+/// A message that left the network during a step: handed to its recipient, or dropped
+/// (a message held for a paused recipient stays in flight).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Departure {
+    /// Its id.
+    pub id: u64,
+    /// Its kind.
+    pub kind: MessageKind,
+    /// Handed to the recipient (`false`: dropped).
+    pub delivered: bool,
+}
+
 /// The network's state.
 #[derive(Debug, Clone)]
 pub struct Network {

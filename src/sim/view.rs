@@ -267,6 +267,12 @@ impl World {
         self.network.get(id).ok()
     }
 
+    /// The messages that left the network (delivered or dropped) during the last step, in
+    /// order; a message held for a paused recipient stays in flight and is not listed.
+    pub fn departures(&self) -> &[super::network::Departure] {
+        &self.departures
+    }
+
     /// The id the next message sent will get: messages sent since an observer last looked
     /// have the ids from its last one up to this, those still in flight found by
     /// [`World::in_flight_message`].

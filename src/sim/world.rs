@@ -9,7 +9,7 @@ use super::client::Client;
 use super::config::SimConfig;
 use super::envelope;
 use super::error::SimError;
-use super::network::{DropReason, Network};
+use super::network::{Departure, DropReason, Network};
 use super::queue::{Event, EventKey, EventQueue};
 use super::rng::{sub_seed, SimRng, Stream};
 use super::server::{Server, Status};
@@ -133,6 +133,8 @@ pub struct World {
     pub(crate) fault_rng: SimRng,
     /// Notes gathered while handling the current step, appended to its trace record.
     pub(crate) notes: Vec<Note>,
+    /// Messages that left the network during the current step, in order.
+    pub(crate) departures: Vec<Departure>,
 }
 
 impl World {
@@ -172,6 +174,7 @@ impl World {
             fault_scheduled: false,
             fault_rng: SimRng::new(config.seed, Stream::Faults, 0),
             notes: Vec::new(),
+            departures: Vec::new(),
             config,
         };
         world.start();
@@ -211,6 +214,7 @@ impl World {
     pub(crate) fn begin_step(&mut self) {
         self.steps += 1;
         self.notes.clear();
+        self.departures.clear();
     }
 
     /// Writes the step's trace record (its line: `t=<ms> #<step> <what> | <note> | …`).
@@ -290,6 +294,11 @@ impl World {
             }
             Some(Status::Running) => {
                 *self.counters.delivered.entry(kind).or_default() += 1;
+                self.departures.push(Departure {
+                    id: message_id,
+                    kind,
+                    delivered: true,
+                });
                 let now = self.now_ms;
                 let node = self.servers.get_mut(&to).expect("checked").node_mut();
                 node.tick(now);
@@ -300,6 +309,11 @@ impl World {
             }
         };
         *self.counters.dropped.entry(reason).or_default() += 1;
+        self.departures.push(Departure {
+            id: message_id,
+            kind,
+            delivered: false,
+        });
         delivery
     }
 
@@ -313,6 +327,11 @@ impl World {
                 srv.held.retain(|&m| m != id);
             }
             *self.counters.dropped.entry(reason).or_default() += 1;
+            self.departures.push(Departure {
+                id,
+                kind: rec.kind,
+                delivered: false,
+            });
         }
     }
 

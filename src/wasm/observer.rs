@@ -20,7 +20,7 @@ use super::frame::server_term;
 use crate::check::safety::{Property, ViolationFacts};
 use crate::kv::{Operation, Response};
 use crate::raft::{AppendRejectReason, MessageBody, NodeId, Role, VoteRejectReason};
-use crate::sim::{Action, Status, World};
+use crate::sim::{Action, Server, Status, World};
 
 /// Feed events kept (older ones are dropped).
 pub const FEED_CAPACITY: usize = 2_000;
@@ -199,6 +199,9 @@ pub struct Observer {
     /// Sends so far of each open operation (history id → attempts).
     attempts: VecMap<u64, u32>,
     violations: usize,
+    /// Whether a server's status, role or term may have changed since the timeline's term
+    /// band was last brought up to date (the band depends on nothing else).
+    band_stale: bool,
     /// The feed, oldest first.
     pub feed: VecDeque<FeedEvent>,
     /// Id of the last feed event.
@@ -222,7 +225,7 @@ impl Observer {
 
     /// Forgets the baseline and takes the current world as it.
     pub fn resync(&mut self, w: &World) {
-        self.seen = w.servers().map(|s| (s.id, seen(w, s.id))).collect();
+        self.seen = w.servers().map(|s| (s.id, seen(s))).collect();
         self.last_step = w.steps();
         self.last_message = w
             .in_flight()
@@ -241,6 +244,7 @@ impl Observer {
             .map(|c| (c.stats().retries, c.stats().gave_up))
             .collect();
         self.violations = w.violations().len();
+        self.band_stale = true;
     }
 
     /// After a seek backwards: cut the feed back to the current step.
@@ -268,6 +272,7 @@ impl Observer {
         t.horizon_ms = w.now_ms();
         t.recorded_step = step;
         self.timeline_version += 1;
+        self.band_stale = true;
     }
 
     /// Records what the last step(s) did. Call after every step.
@@ -285,7 +290,9 @@ impl Observer {
         self.safety(w, fresh);
         if fresh {
             self.timeline.recorded_step = w.steps();
-            self.band(w);
+            if self.band_stale {
+                self.band(w);
+            }
         }
         self.last_step = w.steps();
     }
@@ -325,6 +332,7 @@ impl Observer {
     }
 
     fn band(&mut self, w: &World) {
+        self.band_stale = false;
         let term = w.servers().map(server_term).max().unwrap_or(0);
         let leader = w.current_leader();
         let t = &mut self.timeline;
@@ -344,14 +352,21 @@ impl Observer {
     }
 
     fn servers(&mut self, w: &World, fresh: bool) {
-        let ids: Vec<NodeId> = w.servers().map(|s| s.id).collect();
-        for id in ids {
-            let now = seen(w, id);
-            match self.seen.insert(id, now) {
-                None => self.push(w, What::ServerAdded { server: id }),
-                Some(before) if before != now => self.server_changed(w, id, before, now, fresh),
-                Some(_) => {}
-            }
+        for s in w.servers() {
+            let (id, now) = (s.id, seen(s));
+            let before = match self.seen.get_mut(&id) {
+                Some(before) if *before == now => continue,
+                Some(before) => std::mem::replace(before, now),
+                None => {
+                    self.seen.insert(id, now);
+                    self.band_stale = true;
+                    self.push(w, What::ServerAdded { server: id });
+                    continue;
+                }
+            };
+            self.band_stale |=
+                (before.status, before.role, before.term) != (now.status, now.role, now.term);
+            self.server_changed(w, id, before, now, fresh);
         }
     }
 
@@ -514,23 +529,46 @@ impl Observer {
 
     fn clients(&mut self, w: &World) {
         let history = w.history();
-        for h in history.since(self.history_len as u64) {
-            self.open_ops.push(h.id);
-            let what = What::ClientStarted {
-                client: h.client,
-                op_id: h.id,
-                op: h.op.clone(),
-            };
-            self.push(w, what);
+        if history.len() > self.history_len {
+            for h in history.since(self.history_len as u64) {
+                self.open_ops.push(h.id);
+                let what = What::ClientStarted {
+                    client: h.client,
+                    op_id: h.id,
+                    op: h.op.clone(),
+                };
+                self.push(w, what);
+            }
+            self.history_len = history.len();
         }
-        self.history_len = history.len();
-        let mut still_open = Vec::new();
-        for id in std::mem::take(&mut self.open_ops) {
-            let Some(h) = history.get(id) else {
-                continue;
-            };
-            match &h.completion {
-                Some((_, r)) => {
+        let closed = self.close_ops(w);
+        let mut added = false;
+        for p in w.clients().filter_map(|c| c.pending()) {
+            if let Some(h) = p.history_id {
+                match self.attempts.get_mut(&h) {
+                    Some(a) => *a = p.attempts,
+                    None => {
+                        self.attempts.insert(h, p.attempts);
+                        added = true;
+                    }
+                }
+            }
+        }
+        if closed || added {
+            self.attempts.retain(|id, _| self.open_ops.contains(id));
+        }
+        self.client_stats_changes(w);
+    }
+
+    /// Reports the open operations that completed; stops following those that completed or
+    /// were given up (their outcome stays unknown for good). Returns whether any stopped.
+    fn close_ops(&mut self, w: &World) -> bool {
+        let history = w.history();
+        let mut closed = false;
+        let mut i = 0;
+        while let Some(&id) = self.open_ops.get(i) {
+            let done = match history.get(id).map(|h| (h, &h.completion)) {
+                Some((h, Some((_, r)))) => {
                     let attempts = self.attempts.remove(&id).unwrap_or(1);
                     let what = What::ClientDone {
                         client: h.client,
@@ -540,40 +578,42 @@ impl Observer {
                         attempts,
                     };
                     self.push(w, what);
+                    true
                 }
-                // A given-up operation stays unknown for good: no longer followed.
-                None if history.is_open(id) => still_open.push(id),
-                None => {}
+                Some((_, None)) => !history.is_open(id),
+                None => true,
+            };
+            if done {
+                self.open_ops.remove(i);
+                closed = true;
+            } else {
+                i += 1;
             }
         }
-        self.open_ops = still_open;
-        for p in w.clients().filter_map(|c| c.pending()) {
-            if let Some(h) = p.history_id {
-                self.attempts.insert(h, p.attempts);
-            }
-        }
-        self.attempts.retain(|id, _| self.open_ops.contains(id));
-        let stats: Vec<(u64, u64, u32)> = w
-            .clients()
-            .map(|c| {
-                (
-                    c.stats().retries,
-                    c.stats().gave_up,
-                    c.pending().map_or(0, |p| p.attempts),
-                )
-            })
-            .collect();
-        for (i, &(retries, gave_up, attempt)) in stats.iter().enumerate() {
+        closed
+    }
+
+    /// Retries and give-ups, from each client's totals.
+    fn client_stats_changes(&mut self, w: &World) {
+        let mut n = 0;
+        for (i, c) in w.clients().enumerate() {
+            let (retries, gave_up) = (c.stats().retries, c.stats().gave_up);
             let (r0, g0) = self.client_stats.get(i).copied().unwrap_or((0, 0));
             let client = i as u32 + 1;
             if retries > r0 {
+                let attempt = c.pending().map_or(0, |p| p.attempts);
                 self.push(w, What::ClientRetried { client, attempt });
             }
             if gave_up > g0 {
                 self.push(w, What::ClientGaveUp { client });
             }
+            match self.client_stats.get_mut(i) {
+                Some(s) => *s = (retries, gave_up),
+                None => self.client_stats.push((retries, gave_up)),
+            }
+            n = i + 1;
         }
-        self.client_stats = stats.iter().map(|&(r, g, _)| (r, g)).collect();
+        self.client_stats.truncate(n);
     }
 
     fn safety(&mut self, w: &World, fresh: bool) {
@@ -595,8 +635,7 @@ impl Observer {
     }
 }
 
-fn seen(w: &World, id: NodeId) -> Seen {
-    let s = w.server(id).expect("listed server");
+fn seen(s: &Server) -> Seen {
     let node = s.node();
     Seen {
         status: s.status(),

@@ -9,12 +9,12 @@
 //! Messages the network refused at send time (a blocked link, a loss draw) never get an id;
 //! they are only counted ([`Recorder::dropped_at_send`]).
 
-use crate::collections::{VecMap, VecSet};
+use crate::collections::VecMap;
 use std::collections::VecDeque;
 
 use super::frame::kind_code;
 use crate::raft::{MessageKind, NodeId};
-use crate::sim::World;
+use crate::sim::{Server, World};
 
 /// Message records kept (older ones are forgotten first).
 pub const MAX_MESSAGES: usize = 20_000;
@@ -76,9 +76,8 @@ struct CommitPoint {
 /// every seek backwards.
 #[derive(Debug, Default)]
 pub struct Recorder {
+    /// In id order.
     messages: VecDeque<MessageRecord>,
-    /// Ids of records still in flight.
-    open: VecSet<u64>,
     last_id: u64,
     last_step: u64,
     /// Deliveries so far by kind code (the world's counters as of the last step).
@@ -102,10 +101,8 @@ fn delivered_by_code(w: &World) -> [u64; KINDS] {
     out
 }
 
-fn commit_of(w: &World, id: NodeId) -> u64 {
-    w.server(id)
-        .and_then(|s| s.node())
-        .map_or(0, |n| n.commit_index())
+fn commit_of(s: &Server) -> u64 {
+    s.node().map_or(0, |n| n.commit_index())
 }
 
 impl Recorder {
@@ -126,7 +123,7 @@ impl Recorder {
             .chain(self.messages.back().map(|m| m.id))
             .max()
             .unwrap_or(self.last_id);
-        self.seen_commit = w.servers().map(|s| (s.id, commit_of(w, s.id))).collect();
+        self.seen_commit = w.servers().map(|s| (s.id, commit_of(s))).collect();
     }
 
     /// Records what the last step(s) did.
@@ -134,7 +131,11 @@ impl Recorder {
         if w.steps() == self.last_step {
             return;
         }
-        self.close_departed(w);
+        if w.steps() == self.last_step + 1 {
+            self.close_departures(w);
+        } else {
+            self.close_departed(w);
+        }
         let mut fresh_originals = 0;
         let next = w.next_message_id();
         let sent_since = (self.last_id + 1)..next;
@@ -143,7 +144,6 @@ impl Recorder {
         self.last_id = self.last_id.max(next.saturating_sub(1));
         for m in sent_since.filter_map(|id| w.in_flight_message(id)) {
             fresh_originals += u64::from(!m.duplicate);
-            self.open.insert(m.id);
             self.messages.push_back(MessageRecord {
                 id: m.id,
                 from: m.from,
@@ -163,33 +163,50 @@ impl Recorder {
         self.dropped_at_send += (sent - self.sent).saturating_sub(fresh_originals);
         self.sent = sent;
         while self.messages.len() > MAX_MESSAGES {
-            if let Some(m) = self.messages.pop_front() {
-                self.open.remove(&m.id);
-            }
+            self.messages.pop_front();
         }
         self.commit_changes(w);
         self.last_step = w.steps();
     }
 
-    /// Ends the records of messages that left the network during the step.
-    fn close_departed(&mut self, w: &World) {
-        let gone: Vec<u64> = self
-            .open
-            .iter()
-            .copied()
-            .filter(|id| w.in_flight_message(*id).is_none())
-            .collect();
-        let now = delivered_by_code(w);
-        let before = std::mem::replace(&mut self.delivered, now);
-        if gone.is_empty() {
-            return;
-        }
-        let mut arrivals: [u64; KINDS] = std::array::from_fn(|i| now[i].saturating_sub(before[i]));
-        for id in gone {
-            self.open.remove(&id);
-            let Some(rec) = self.find_mut(id) else {
+    /// Ends the records of messages that left the network during the one step since the last
+    /// look: the world lists them, with how each ended.
+    fn close_departures(&mut self, w: &World) {
+        for d in w.departures() {
+            let kind = kind_code(d.kind) as usize;
+            self.delivered[kind] += u64::from(d.delivered);
+            let Some(rec) = self.find_mut(d.id) else {
                 continue;
             };
+            if rec.outcome == Outcome::InFlight {
+                rec.outcome = if d.delivered {
+                    Outcome::Delivered
+                } else {
+                    Outcome::Dropped
+                };
+                rec.end_ms = Some(w.now_ms());
+                rec.end_step = w.steps();
+            }
+        }
+        debug_assert_eq!(
+            self.delivered,
+            delivered_by_code(w),
+            "deliveries all listed"
+        );
+    }
+
+    /// Ends the records of messages that left the network during several steps (the world
+    /// lists only the last step's): those no longer in flight, delivered as far as the
+    /// delivery counters by kind account for them, else dropped.
+    fn close_departed(&mut self, w: &World) {
+        let now = delivered_by_code(w);
+        let before = std::mem::replace(&mut self.delivered, now);
+        let mut arrivals: [u64; KINDS] = std::array::from_fn(|i| now[i].saturating_sub(before[i]));
+        let gone = self
+            .messages
+            .iter_mut()
+            .filter(|m| m.outcome == Outcome::InFlight && w.in_flight_message(m.id).is_none());
+        for rec in gone {
             let arrived = arrivals.get_mut(usize::from(rec.kind)).filter(|n| **n > 0);
             rec.outcome = match arrived {
                 Some(n) => {
@@ -204,23 +221,34 @@ impl Recorder {
     }
 
     fn find_mut(&mut self, id: u64) -> Option<&mut MessageRecord> {
-        // Ids increase along the deque: binary search.
-        let pos = self.messages.binary_search_by_key(&id, |m| m.id).ok()?;
+        // Ids increase along the deque, mostly one by one (a message sent and gone between
+        // two looks leaves a gap): first where the id would be without gaps, else a binary
+        // search (searching a deque of this size misses the cache a dozen times).
+        let first = self.messages.front()?.id;
+        let guess = usize::try_from(id.checked_sub(first)?).ok()?;
+        let pos = match self.messages.get(guess) {
+            Some(m) if m.id == id => guess,
+            _ => self.messages.binary_search_by_key(&id, |m| m.id).ok()?,
+        };
         self.messages.get_mut(pos)
     }
 
     fn commit_changes(&mut self, w: &World) {
         for s in w.servers() {
-            let c = commit_of(w, s.id);
-            if self.seen_commit.get(&s.id) != Some(&c) {
-                self.seen_commit.insert(s.id, c);
-                self.commits.push_back(CommitPoint {
-                    time_ms: w.now_ms(),
-                    step: w.steps(),
-                    server: s.id,
-                    commit: c,
-                });
+            let c = commit_of(s);
+            match self.seen_commit.get_mut(&s.id) {
+                Some(seen) if *seen == c => continue,
+                Some(seen) => *seen = c,
+                None => {
+                    self.seen_commit.insert(s.id, c);
+                }
             }
+            self.commits.push_back(CommitPoint {
+                time_ms: w.now_ms(),
+                step: w.steps(),
+                server: s.id,
+                commit: c,
+            });
         }
         while self.commits.len() > MAX_COMMIT_POINTS {
             self.commits.pop_front();
@@ -233,14 +261,10 @@ impl Recorder {
         while self.messages.back().is_some_and(|m| m.sent_step > step) {
             self.messages.pop_back();
         }
-        self.open.clear();
         for m in self.messages.iter_mut() {
             if m.end_ms.is_some() && m.end_step > step {
                 m.end_ms = None;
                 m.outcome = Outcome::InFlight;
-            }
-            if m.outcome == Outcome::InFlight {
-                self.open.insert(m.id);
             }
         }
         while self.commits.back().is_some_and(|c| c.step > step) {
