@@ -14,6 +14,10 @@ import { ROOT, DIST, launchBrowser, serveStatic } from '../../e2e/harness.mjs';
 
 const FRAME_SAMPLE_MS = 5_000;
 const WARMUP_MS = 1_500;
+/** Chromium's rAF timestamp resolution without cross-origin isolation. */
+const TIMESTAMP_RESOLUTION_MS = 0.1;
+/** An interval longer than this missed a 60 Hz vsync. */
+const LATE_MS = 17;
 const SPEED_RUN_MS = 60_000;
 /** Timed runs of the fixed world on each side (the median is reported). */
 const SPEED_RUNS = 5;
@@ -92,7 +96,9 @@ async function frameStats(context, base, nodes) {
   const stamps = [...byFrame.keys()].sort((a, b) => a - b);
   const intervals = stamps.slice(1).map((ts, i) => ts - stamps[i]);
   const work = [...byFrame.values()];
-  return { frames: stamps.length, p50: quantile(intervals, 0.5), p95: quantile(intervals, 0.95), fps: 1000 / quantile(intervals, 0.5), work50: quantile(work, 0.5), work95: quantile(work, 0.95) };
+  // A frame is late when the next one starts a vsync or more after it should (> 17 ms at 60 Hz).
+  const late = intervals.filter((ms) => ms > LATE_MS).length;
+  return { frames: stamps.length, late, p50: quantile(intervals, 0.5), p95: quantile(intervals, 0.95), fps: 1000 / quantile(intervals, 0.5), work50: quantile(work, 0.5), work95: quantile(work, 0.95) };
 }
 
 /** Runs every browser figure; returns rows [metric, value, goal, met] (met: true/false/''). */
@@ -123,7 +129,9 @@ export async function browserRows() {
     rows.push(['everything the page loads, gzip', `${fmt(total / 1024)} KB (${loaded.length} files)`, '≤ 300 KB', total <= 300 * 1024]);
 
     const f5 = await frameStats(browser.context, app.url, 5);
-    rows.push(['frame interval, 5 servers under load (p50 / p95)', `${fmt(f5.p50)} / ${fmt(f5.p95)} ms`, 'p95 ≤ 16.7 ms', f5.p95 <= 16.75]); // vsync-quantized: 16.68 ms is one frame
+    // Chromium rounds rAF timestamps to 0.1 ms, so intervals of one 60 Hz frame (16.67 ms) read
+    // 16.6, 16.7 or 16.8: a p95 of 16.8 is one frame per vsync within that resolution.
+    rows.push(['frame interval, 5 servers under load (p50 / p95; frames late by a vsync)', `${fmt(f5.p50)} / ${fmt(f5.p95)} ms; ${f5.late} of ${f5.frames - 1} late`, 'p95 ≤ 16.7 ms (± 0.1 ms timestamps)', f5.p95 <= 16.7 + TIMESTAMP_RESOLUTION_MS + 0.05]);
     rows.push(['JS + wasm work per frame, 5 servers (median / p95)', `${fmt(f5.work50, 2)} / ${fmt(f5.work95, 2)} ms`, 'median ≤ 3 ms', f5.work50 <= 3]);
     const f25 = await frameStats(browser.context, app.url, 25);
     rows.push(['frame rate, 25 servers under load', `${fmt(f25.fps)} fps (work median ${fmt(f25.work50, 2)} ms)`, '≥ 30 fps', f25.fps >= 30]);
