@@ -75,16 +75,10 @@ pub fn stable_sort_by_u64<T>(v: &mut Vec<T>, mut key: impl FnMut(&T) -> u64) {
 mod tests {
     use super::*;
 
-    /// A deterministic stream of small numbers (SplitMix64), with many repeats.
+    /// A deterministic stream of small numbers (the tests' shared SplitMix64), with many repeats.
     fn numbers(seed: u64, n: usize, range: u64) -> Vec<u64> {
-        let mut s = seed;
-        (0..n)
-            .map(|_| {
-                s = s.wrapping_add(0x9e37_79b9_7f4a_7c15);
-                let z = (s ^ (s >> 31)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-                (z ^ (z >> 29)) % range
-            })
-            .collect()
+        let mut rng = crate::collections::tests::SplitMix(seed);
+        (0..n).map(|_| rng.below(range)).collect()
     }
 
     #[test]

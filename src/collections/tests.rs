@@ -6,22 +6,10 @@ use std::ops::Bound::{Excluded, Included, Unbounded};
 
 use super::{VecMap, VecSet};
 
-/// SplitMix64: a small deterministic generator, so every run tests the same sequences.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+/// The tests' shared SplitMix64, so every run tests the same sequences.
+#[path = "../../tests/common/splitmix.rs"]
+mod splitmix;
+pub(super) use splitmix::SplitMix;
 
 /// Asserts that the two maps hold the same entries in the same order, by every view.
 fn assert_same(v: &VecMap<u64, u64>, b: &BTreeMap<u64, u64>) {
