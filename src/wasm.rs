@@ -3,10 +3,11 @@
 //! The browser talks to raftlab through one opaque [`Simulation`] handle per cluster,
 //! wrapping [`crate::sim::Simulation`]. Per-frame state crosses the boundary as flat
 //! `Float64Array` copies (layouts in [`frame`]; `www/snapshot.js` is the only reader); rich
-//! objects (inspectors, panels, the feed, the timeline) cross through serde-wasm-bindgen, on
-//! demand. Every error becomes a JavaScript exception with a clear message, never a panic: an
-//! `Error` whose `message` is English and which carries a stable `code` and its `params`
-//! ([`errors`]), so the page can word it in the user's language.
+//! objects (inspectors, panels, the feed, the timeline) cross on demand as JSON text read by
+//! the browser's `JSON.parse` ([`crate::json::to_string`]). Every error becomes a JavaScript
+//! exception with a clear message, never a panic: an `Error` whose `message` is English and
+//! which carries a stable `code` and its `params` ([`errors`]), so the page can word it in the
+//! user's language.
 //!
 //! Numbers from JavaScript arrive as `f64` and are checked here ([`options`]): ids, times and
 //! counts that are negative, fractional where a whole number is needed, NaN or absurdly large
@@ -202,8 +203,8 @@ fn invalid(what: Document, e: json::Error) -> JsValue {
 }
 
 fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js(FacadeError::Output(e.to_string())))
+    let text = json::to_string(v).map_err(|e| js(FacadeError::Output(e.to_string())))?;
+    js_sys::JSON::parse(&text)
 }
 
 /// A virtual Raft cluster, as seen by the page.

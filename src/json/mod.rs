@@ -1,4 +1,5 @@
-//! JSON documents read into typed values, with the path of the first wrong value.
+//! JSON documents read into typed values, with the path of the first wrong value; values
+//! written as JSON text for the page ([`to_string`], `ser.rs`).
 //!
 //! Scenario files, world configurations, and the option and action objects of the page all come
 //! through here: [`parse`] turns text into a [`Json`] tree (a syntax error names its line and
@@ -20,6 +21,7 @@
 mod de;
 mod fields;
 mod parse;
+mod ser;
 
 use std::fmt;
 
@@ -28,6 +30,7 @@ use serde::de::DeserializeOwned;
 pub(crate) use fields::json_struct;
 pub use fields::{all_read, first_time, FieldIndex, Place, VariantIndex};
 pub use parse::SyntaxError;
+pub use ser::{to_string, WriteError};
 
 /// Containers nested deeper than this are not kept (serde_json's recursion limit, too).
 pub const MAX_DEPTH: usize = 128;

@@ -1,5 +1,5 @@
-//! Rich, on-demand objects for inspectors and panels (they cross through serde-wasm-bindgen,
-//! only when the page asks: never per frame).
+//! Rich, on-demand objects for inspectors and panels (they cross as JSON text, only when the
+//! page asks: never per frame).
 
 use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;

@@ -1,0 +1,385 @@
+//! Values written as compact JSON text, for the page: the facade hands the text to the browser's
+//! own `JSON.parse` instead of building each object property by property through
+//! serde-wasm-bindgen, whose per-field calls into JavaScript were ≈ 28 KB gzip of the page's
+//! WebAssembly module (issue 6, sizes).
+//!
+//! Writing into a `String` cannot fail, so every method here returns `Ok`; the only errors are
+//! a type's own (`ser::Error::custom`) and a map key that is not a string, a number, a bool or a
+//! unit variant. The shapes are serde_json's: a struct is an object, `None` and unit are `null`,
+//! an externally tagged variant is `{"name": value}`, integer map keys are quoted, and a
+//! non-finite float is `null`. Floats are written with the shortest digits that read back to
+//! the same value ([`crate::float_text`]), so `JSON.parse` gives the exact number.
+
+use std::fmt;
+
+use serde::ser::{self, Serialize};
+
+/// Why a value could not be written (its own `Serialize` refused, or a map key is not textual).
+///
+/// One pointer wide on purpose: every derived `serialize` returns `Result<(), WriteError>`, and
+/// a two-word error (`Box<str>`) makes that result travel through memory instead of a register,
+/// which measured 8 KB gzip more of the page's wasm.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::box_collection)]
+pub struct WriteError(Box<String>);
+
+impl fmt::Display for WriteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for WriteError {}
+
+impl ser::Error for WriteError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        WriteError(Box::new(msg.to_string()))
+    }
+}
+
+/// `value` as compact JSON text.
+pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, WriteError> {
+    let mut out = Out(String::with_capacity(256));
+    value.serialize(&mut out)?;
+    Ok(out.0)
+}
+
+/// The text written so far.
+pub struct Out(String);
+
+type Done = Result<(), WriteError>;
+
+impl Out {
+    fn raw(&mut self, s: &str) -> Done {
+        self.0.push_str(s);
+        Ok(())
+    }
+
+    fn string(&mut self, s: &str) -> Done {
+        let out = &mut self.0;
+        out.push('"');
+        let mut start = 0;
+        for (i, b) in s.bytes().enumerate() {
+            let escape = match b {
+                b'"' => "\\\"",
+                b'\\' => "\\\\",
+                b'\n' => "\\n",
+                b'\r' => "\\r",
+                b'\t' => "\\t",
+                0..=0x1f => "",
+                _ => continue,
+            };
+            out.push_str(&s[start..i]);
+            if escape.is_empty() {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(HEX[usize::from(b >> 4)] as char);
+                out.push(HEX[usize::from(b & 0xf)] as char);
+            } else {
+                out.push_str(escape);
+            }
+            start = i + 1;
+        }
+        out.push_str(&s[start..]);
+        out.push('"');
+        Ok(())
+    }
+
+    fn unsigned(&mut self, mut v: u64, negative: bool) -> Done {
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        if negative {
+            self.0.push('-');
+        }
+        // Only ASCII digits were written.
+        self.0
+            .push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+        Ok(())
+    }
+
+    fn float(&mut self, v: f64) -> Done {
+        if v.is_finite() {
+            self.raw(&crate::float_text::text(v))
+        } else {
+            self.raw("null")
+        }
+    }
+
+    /// Opens `{"variant":` (the wrapper of an externally tagged variant).
+    fn tag(&mut self, variant: &str) -> Done {
+        self.0.push('{');
+        self.string(variant)?;
+        self.raw(":")
+    }
+
+    fn open(&mut self, open: &'static str, close: &'static str) -> Compound<'_> {
+        self.0.push_str(open);
+        Compound {
+            out: self,
+            first: true,
+            close,
+        }
+    }
+}
+
+/// An array or object being written: the separator state and what closes it.
+pub struct Compound<'a> {
+    out: &'a mut Out,
+    first: bool,
+    close: &'static str,
+}
+
+impl Compound<'_> {
+    fn comma(&mut self) {
+        if !self.first {
+            self.out.0.push(',');
+        }
+        self.first = false;
+    }
+
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
+        self.comma();
+        value.serialize(&mut *self.out)
+    }
+
+    fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Done {
+        self.comma();
+        self.out.string(key)?;
+        self.out.0.push(':');
+        value.serialize(&mut *self.out)
+    }
+
+    /// A map key: strings as they are; numbers, bools and unit variants quoted; anything else
+    /// refused.
+    fn key<T: Serialize + ?Sized>(&mut self, key: &T) -> Done {
+        self.comma();
+        let start = self.out.0.len();
+        key.serialize(&mut *self.out)?;
+        let text = &self.out.0[start..];
+        match text.as_bytes().first() {
+            Some(b'"') => {}
+            Some(b'-' | b'0'..=b'9' | b't' | b'f') => {
+                self.out.0.insert(start, '"');
+                self.out.0.push('"');
+            }
+            _ => return Err(ser::Error::custom("a map key must be a string or a number")),
+        }
+        self.out.0.push(':');
+        Ok(())
+    }
+
+    fn finish(self) -> Done {
+        self.out.raw(self.close)
+    }
+}
+
+impl<'a> ser::Serializer for &'a mut Out {
+    type Ok = ();
+    type Error = WriteError;
+    type SerializeSeq = Compound<'a>;
+    type SerializeTuple = Compound<'a>;
+    type SerializeTupleStruct = Compound<'a>;
+    type SerializeTupleVariant = Compound<'a>;
+    type SerializeMap = Compound<'a>;
+    type SerializeStruct = Compound<'a>;
+    type SerializeStructVariant = Compound<'a>;
+
+    fn serialize_bool(self, v: bool) -> Done {
+        self.raw(if v { "true" } else { "false" })
+    }
+    fn serialize_i8(self, v: i8) -> Done {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i16(self, v: i16) -> Done {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i32(self, v: i32) -> Done {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i64(self, v: i64) -> Done {
+        self.unsigned(v.unsigned_abs(), v < 0)
+    }
+    fn serialize_u8(self, v: u8) -> Done {
+        self.unsigned(v.into(), false)
+    }
+    fn serialize_u16(self, v: u16) -> Done {
+        self.unsigned(v.into(), false)
+    }
+    fn serialize_u32(self, v: u32) -> Done {
+        self.unsigned(v.into(), false)
+    }
+    fn serialize_u64(self, v: u64) -> Done {
+        self.unsigned(v, false)
+    }
+    fn serialize_f32(self, v: f32) -> Done {
+        self.float(v.into())
+    }
+    fn serialize_f64(self, v: f64) -> Done {
+        self.float(v)
+    }
+    fn serialize_char(self, v: char) -> Done {
+        self.string(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_str(self, v: &str) -> Done {
+        self.string(v)
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Done {
+        let mut seq = self.open("[", "]");
+        for b in v {
+            seq.element(b)?;
+        }
+        seq.finish()
+    }
+    fn serialize_none(self) -> Done {
+        self.raw("null")
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Done {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Done {
+        self.raw("null")
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Done {
+        self.raw("null")
+    }
+    fn serialize_unit_variant(self, _name: &'static str, _i: u32, variant: &'static str) -> Done {
+        self.string(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Done {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _i: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Done {
+        self.tag(variant)?;
+        value.serialize(&mut *self)?;
+        self.raw("}")
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a>, WriteError> {
+        Ok(self.open("[", "]"))
+    }
+    fn serialize_tuple(self, _len: usize) -> Result<Compound<'a>, WriteError> {
+        Ok(self.open("[", "]"))
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Compound<'a>, WriteError> {
+        Ok(self.open("[", "]"))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _i: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Compound<'a>, WriteError> {
+        self.tag(variant)?;
+        Ok(self.open("[", "]}"))
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a>, WriteError> {
+        Ok(self.open("{", "}"))
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a>, WriteError> {
+        Ok(self.open("{", "}"))
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _i: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Compound<'a>, WriteError> {
+        self.tag(variant)?;
+        Ok(self.open("{", "}}"))
+    }
+}
+
+impl ser::SerializeSeq for Compound<'_> {
+    type Ok = ();
+    type Error = WriteError;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
+        self.element(value)
+    }
+    fn end(self) -> Done {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTuple for Compound<'_> {
+    type Ok = ();
+    type Error = WriteError;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
+        self.element(value)
+    }
+    fn end(self) -> Done {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTupleStruct for Compound<'_> {
+    type Ok = ();
+    type Error = WriteError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
+        self.element(value)
+    }
+    fn end(self) -> Done {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTupleVariant for Compound<'_> {
+    type Ok = ();
+    type Error = WriteError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
+        self.element(value)
+    }
+    fn end(self) -> Done {
+        self.finish()
+    }
+}
+
+impl ser::SerializeMap for Compound<'_> {
+    type Ok = ();
+    type Error = WriteError;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Done {
+        self.key(key)
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
+        value.serialize(&mut *self.out)
+    }
+    fn end(self) -> Done {
+        self.finish()
+    }
+}
+
+impl ser::SerializeStruct for Compound<'_> {
+    type Ok = ();
+    type Error = WriteError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Done {
+        self.field(key, value)
+    }
+    fn end(self) -> Done {
+        self.finish()
+    }
+}
+
+impl ser::SerializeStructVariant for Compound<'_> {
+    type Ok = ();
+    type Error = WriteError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Done {
+        self.field(key, value)
+    }
+    fn end(self) -> Done {
+        self.finish()
+    }
+}
