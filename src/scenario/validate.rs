@@ -55,6 +55,14 @@ pub fn sim_config(c: &ClusterSpec) -> SimConfig {
     sim
 }
 
+/// The world's configuration from the cluster section, checked: an error names the
+/// `cluster` field it comes from.
+pub fn checked_sim_config(c: &ClusterSpec) -> Result<SimConfig, ScenarioError> {
+    let config = sim_config(c);
+    config.validate().map_err(cluster_error)?;
+    Ok(config)
+}
+
 /// Maps a world configuration error to the scenario field it comes from.
 fn cluster_error(e: SimError) -> ScenarioError {
     let path = match &e {
@@ -94,8 +102,7 @@ pub fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     plain_text("name", &s.name, MAX_TITLE_CHARS, true)?;
     plain_text("description", &s.description, MAX_TEXT_CHARS, false)?;
     plain_text("source", &s.source, MAX_TEXT_CHARS, false)?;
-    let config = sim_config(&s.cluster);
-    config.validate().map_err(cluster_error)?;
+    let config = checked_sim_config(&s.cluster)?;
     if s.limits.max_virtual_ms == 0 {
         return Err(ScenarioError::invalid(
             "limits.max_virtual_ms",
