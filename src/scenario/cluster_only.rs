@@ -96,6 +96,11 @@ mod tests {
         // A cluster that reads but cannot work: the world's own check, at the field.
         let (path, _) = invalid(r#"{ "cluster": { "servers": 0 } }"#);
         assert_eq!(path, "cluster.servers");
+        let (path, reason) = invalid(r#"{ "cluster": { "faults": { "interval_ms": [0, 10] } } }"#);
+        assert_eq!(path, "cluster.faults.interval_ms");
+        assert!(reason.contains("faults.interval_ms_min"), "{reason}");
+        let (path, _) = invalid(r#"{ "cluster": { "faults": { "interval_ms": [1, 99999999] } } }"#);
+        assert_eq!(path, "cluster.faults.interval_ms");
     }
 
     #[test]

@@ -74,8 +74,11 @@ fn cluster_error(e: SimError) -> ScenarioError {
             | "duplicate_ppm"
             | "reorder_ppm"
             | "reorder_delay_ms_max" => "cluster".to_string(),
+            // `faults.interval_ms_min` → `cluster.faults.interval_ms`. No `str::replace`: its
+            // substring search would be the only one in the page's wasm (issue 6).
             n if n.starts_with("faults.") => {
-                format!("cluster.{}", n.replace("_min", "").replace("_max", ""))
+                let field = n.strip_suffix("_min").or_else(|| n.strip_suffix("_max"));
+                format!("cluster.{}", field.unwrap_or(n))
             }
             _ => "cluster".to_string(),
         },
