@@ -13,8 +13,8 @@
 //! are refused with a message naming the value.
 //!
 //! The exports come in two sets, one per module the build makes from this crate: the page's
-//! (feature `page`, on by default: [`Simulation`] and its helpers) and the validator's
-//! (feature `validator`: [`validator::validate_scenario`]). The validator's module is built
+//! (feature `page`, on by default: `Simulation` and its helpers) and the validator's
+//! (feature `validator`: `validateScenario`, in `validator.rs`). The validator's module is built
 //! with only its own feature, so it holds the scenario reader and little else.
 
 // Without the page's exports, the helpers only they use are unused in the validator's build.
