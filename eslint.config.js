@@ -3,7 +3,7 @@ const js = require('@eslint/js');
 const globals = require('globals');
 
 module.exports = [
-  { ignores: ['dist/', 'dist-bench/', 'target/', 'node_modules/', 'www/pkg/', 'test-results/', 'bench/raft-compare/target/'] },
+  { ignores: ['dist/', 'dist-bench/', 'target/', 'node_modules/', 'www/pkg/', 'www/pkg-validate/', 'test-results/', 'bench/raft-compare/target/'] },
   js.configs.recommended,
   {
     files: ['www/**/*.js'],

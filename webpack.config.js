@@ -1,4 +1,6 @@
-// Bundles the front end (www/) and the wasm module generated into www/pkg by scripts/build-wasm.sh.
+// Bundles the front end (www/) and the wasm modules scripts/build-wasm.sh generates: the page's
+// (www/pkg) and the scenario validator's (www/pkg-validate, an asset of its own chunk, fetched
+// only for scenario text from a URL: www/embed/validate.js).
 const path = require('node:path');
 const fs = require('node:fs');
 const HtmlWebpackPlugin = require('html-webpack-plugin');

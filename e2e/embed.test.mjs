@@ -1,5 +1,6 @@
-// Embedding on the production build: two <raft-lab> elements on docs.html run independently, and
-// embed.html in an iframe answers postMessage only from the origins it was given.
+// Embedding on the production build: two <raft-lab> elements on docs.html run independently,
+// embed.html in an iframe answers postMessage only from the origins it was given, and a scenario
+// from a URL is checked in full by the validator's own wasm module before it plays.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,12 @@ before(async () => {
   writeFileSync(path.join(parentDir, 'index.html'), '<!doctype html><html><head><link rel="icon" href="data:,"><title>host</title></head><body data-ready="true"><h1>A documentation site</h1></body></html>');
   parents = await serveStatic(parentDir, '/');
   browser = await launchBrowser();
+  // Scenario files "on the host's server" (same origin as the lab, as its CSP requires).
+  await browser.context.route(/\/test-scenarios\/\w+\.json$/, (route) => {
+    const name = new URL(route.request().url()).pathname.split('/').pop().replace(/\.json$/, '');
+    if (!Object.hasOwn(URL_SCENARIOS, name)) return route.fulfill({ status: 404, body: '' });
+    return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(URL_SCENARIOS[name]) });
+  });
 });
 after(async () => {
   await browser?.close();
@@ -25,6 +32,18 @@ after(async () => {
   await parents?.close();
   rmSync(parentDir, { recursive: true, force: true });
 });
+
+/** Scenarios served from a URL: one that plays, one whose second step names no server. */
+const URL_SCENARIOS = {
+  good: {
+    name: 'From a URL', cluster: { servers: 4, seed: 31 },
+    steps: [{ expect: { leader: {} }, within_ms: 5000 }, { crash: 'leader' }, { expect: { leader: {} }, within_ms: 5000 }],
+  },
+  bad: {
+    name: 'A typo', cluster: { servers: 3, seed: 5 },
+    steps: [{ expect: { leader: {} }, within_ms: 5000 }, { crash: 'sideways' }],
+  },
+};
 
 const labState = (page, id) => page.evaluate((sel) => document.getElementById(sel).state, id);
 
@@ -115,5 +134,67 @@ test('embed.html alone (same origin) works and shows only the chosen controls', 
   assert.equal(await page.isVisible('#logs'), false);
   assert.equal(await page.isVisible('.topbar'), false);
   assert.deepEqual(problems, []);
+  await page.close();
+});
+
+const notice = (page, id) => page.evaluate((sel) => {
+  const n = document.getElementById(sel).shadowRoot.getElementById('notice');
+  return n.hidden ? null : n.textContent;
+}, id);
+const labCommands = (page, id) => page.evaluate((sel) => document.getElementById(sel).app.simulation().commandLog().map((c) => c.action?.type ?? c.type), id);
+
+test('a scenario URL with a malformed step is refused by the validator at its path, and the lab runs on; a valid one plays', async () => {
+  const { page, problems } = await openPage(browser.context, `${server.url}docs.html`);
+  await page.waitForFunction(() => document.getElementById('lab-a').dataset.ready === 'true', null, { timeout: WAIT_MS });
+  // A new embed whose scenario attribute is a URL: the page's wasm would read its cluster; the
+  // validator refuses the step, the notice names where, and the lab runs its own cluster.
+  await page.evaluate(() => {
+    const lab = document.createElement('raft-lab');
+    lab.id = 'lab-url';
+    for (const [k, v] of [['scenario', 'test-scenarios/bad.json'], ['seed', '12'], ['nodes', '3'], ['lang', 'en'], ['autoplay', ''], ['height', '400']]) lab.setAttribute(k, v);
+    document.body.append(lab);
+  });
+  await page.waitForFunction(() => document.getElementById('lab-url').dataset.ready === 'true', null, { timeout: WAIT_MS });
+  assert.match(await notice(page, 'lab-url') ?? '', /^The scenario could not be loaded: Invalid scenario at steps\[1\]\.crash: /);
+  const before = await labState(page, 'lab-url');
+  assert.equal(before.seed, '12', 'the lab keeps the cluster of its own attributes');
+  await page.waitForFunction((t) => document.getElementById('lab-url').state.nowMs > t + 100, before.nowMs, { timeout: WAIT_MS });
+  // load(url) of a valid scenario: validated, then its cluster is built and its steps play.
+  assert.equal(await page.evaluate(() => document.getElementById('lab-url').load('test-scenarios/good.json')), true);
+  assert.equal((await labState(page, 'lab-url')).seed, '31');
+  assert.equal(await page.evaluate(() => document.getElementById('lab-url').app.simulation().nodes), 4);
+  await page.waitForFunction(() => document.getElementById('lab-url').app.simulation().commandLog().length > 0, null, { timeout: WAIT_MS });
+  assert.ok((await labCommands(page, 'lab-url')).includes('crash'), 'the crash step played');
+  // The same malformed text through load(): refused again, the running scenario stays.
+  assert.equal(await page.evaluate(() => document.getElementById('lab-url').load('test-scenarios/bad.json')), false);
+  assert.equal((await labState(page, 'lab-url')).seed, '31');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a validator that cannot be fetched is explained, the lab runs on, and the next load fetches it', async () => {
+  const { page, problems } = await openPage(browser.context, `${server.url}docs.html`);
+  await page.waitForFunction(() => document.getElementById('lab-a').dataset.ready === 'true', null, { timeout: WAIT_MS });
+  // Bundled scenarios do not need the validator: no script is fetched for them.
+  const fetched = [];
+  page.on('request', (r) => { if (/\.(js|wasm)$/.test(r.url())) fetched.push(r.url()); });
+  assert.equal(await page.evaluate(() => document.getElementById('lab-a').load('leader_crash')), true);
+  assert.deepEqual(fetched, []);
+  // The validator's chunk fails to arrive once, then its wasm: each time the lab explains it and
+  // runs on, and the next load fetches again.
+  for (const ext of ['js', 'wasm']) {
+    await page.route(new RegExp(`\\.${ext}$`), (route) => route.abort('failed'), { times: 1 });
+    assert.equal(await page.evaluate(() => document.getElementById('lab-a').load('test-scenarios/good.json')), false, ext);
+    assert.match(await notice(page, 'lab-a') ?? '', /could not be loaded/, ext);
+    const t0 = (await labState(page, 'lab-a')).nowMs;
+    await page.waitForFunction((t) => document.getElementById('lab-a').state.nowMs > t + 100, t0, { timeout: WAIT_MS });
+    assert.equal((await labState(page, 'lab-a')).seed, '2', 'the bundled scenario still runs');
+  }
+  assert.equal(await page.evaluate(() => document.getElementById('lab-a').load('test-scenarios/good.json')), true);
+  assert.equal((await labState(page, 'lab-a')).seed, '31');
+  assert.equal(fetched.filter((u) => u.endsWith('.wasm')).length, 2, 'the validator\'s own wasm, fetched again after the failure');
+  const expected = (p) => /requestfailed: .*\.(js|wasm)$|ChunkLoadError|Loading chunk|Failed to fetch|Failed to load resource: net::ERR_FAILED/.test(p);
+  assert.equal(problems.filter(expected).length >= 2, true, 'the failed fetches were seen');
+  assert.deepEqual(problems.filter((p) => !expected(p)), []);
   await page.close();
 });

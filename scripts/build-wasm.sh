@@ -1,29 +1,52 @@
 #!/usr/bin/env bash
-# Compiles the crate to wasm32 and generates the JS bindings into www/pkg.
-#   scripts/build-wasm.sh dev       debug build (fast to compile)
-#   scripts/build-wasm.sh release   release build + wasm-opt -Oz (npm's binaryen)
+# Compiles the crate to wasm32 twice and generates the JS bindings of each module:
+#   www/pkg           the page's module (default features: the `Simulation` facade)
+#   www/pkg-validate  the validator's module (feature `validator` alone: `validateScenario`),
+#                     which the page fetches only to check scenario text it did not ship
+#   scripts/build-wasm.sh dev       debug builds (fast to compile)
+#   scripts/build-wasm.sh release   release builds + wasm-opt -Oz (npm's binaryen)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 profile="${1:-dev}"
-out=www/pkg
 case "$profile" in
-  dev) cargo_flags=(); dir=debug ;;
+  dev) page_profile=dev; page_dir=debug; validator_profile=validator-dev ;;
   # The page's build: opt-level "s" (Cargo.toml, [profile.wasm-release]) with LLVM's inlining
   # threshold raised to 120 (opt-level 3 uses 225): ≈ 1.15x the simulator's speed in Chromium
-  # for ≈ 3 % more gzip bytes (measured: BENCHMARKS.md, "wasm vs native").
-  release) cargo_flags=(--profile wasm-release); dir=wasm-release
-    export RUSTFLAGS="${RUSTFLAGS:-} -C llvm-args=-inline-threshold=120" ;;
+  # for ≈ 3 % more gzip bytes (measured: BENCHMARKS.md, "wasm vs native"). The validator's build
+  # ([profile.wasm-validator]) is for size alone and keeps LLVM's default threshold.
+  release) page_profile=wasm-release; page_dir=wasm-release; validator_profile=wasm-validator ;;
   *) die "unknown profile '$profile' (use dev or release)" ;;
 esac
+built="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown"
 
-cargo build --lib --target wasm32-unknown-unknown "${cargo_flags[@]}"
-wasm-bindgen "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/$dir/raftlab.wasm" \
-  --out-dir "$out" --target bundler --typescript
+# Writes the bindings of `wasm` into `out` as `name`.js / `name`_bg.wasm for wasm-bindgen's
+# `target`, runs wasm-opt on a release build and prints the module's size.
+bindings() {
+  local wasm="$1" out="$2" name="$3" target="$4"
+  rm -rf "$out"
+  wasm-bindgen "$wasm" --out-dir "$out" --out-name "$name" --target "$target" --typescript
+  if [ "$profile" = release ]; then
+    wasm-opt -Oz --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
+      --enable-sign-ext --enable-mutable-globals --enable-multivalue \
+      "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
+  fi
+  say "$out ($profile): $(du -k "$out/${name}_bg.wasm" | cut -f1) KB, $(gzip -9c "$out/${name}_bg.wasm" | wc -c) bytes gzipped"
+}
+
+# The two builds have different features, so each has its own profile (its own output folder):
+# a cdylib's file name carries no feature hash, and one folder would swap one module for the
+# other between builds.
 if [ "$profile" = release ]; then
-  wasm-opt -Oz --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals --enable-multivalue \
-    "$out/raftlab_bg.wasm" -o "$out/raftlab_bg.wasm"
+  RUSTFLAGS="${RUSTFLAGS:-} -C llvm-args=-inline-threshold=120" \
+    cargo build --lib --target wasm32-unknown-unknown --profile "$page_profile"
+else
+  cargo build --lib --target wasm32-unknown-unknown --profile "$page_profile"
 fi
-say "wasm ($profile): $(du -k "$out/raftlab_bg.wasm" | cut -f1) KB, $(gzip -9c "$out/raftlab_bg.wasm" | wc -c) bytes gzipped"
+bindings "$built/$page_dir/raftlab.wasm" www/pkg raftlab bundler
+cargo build --lib --target wasm32-unknown-unknown --profile "$validator_profile" \
+  --no-default-features --features validator
+# `--target web`: the page's code fetches and instantiates the validator itself (its default
+# export), so a failed fetch can be tried again; webpack would keep a failed wasm module failed.
+bindings "$built/$validator_profile/raftlab.wasm" www/pkg-validate raftlab_validate web

@@ -12,6 +12,14 @@
 //! Numbers from JavaScript arrive as `f64` and are checked here ([`options`]): ids, times and
 //! counts that are negative, fractional where a whole number is needed, NaN or absurdly large
 //! are refused with a message naming the value.
+//!
+//! The exports come in two sets, one per module the build makes from this crate: the page's
+//! (feature `page`, on by default: `Simulation` and its helpers) and the validator's
+//! (feature `validator`: `validateScenario`, in `validator.rs`). The validator's module is built
+//! with only its own feature, so it holds the scenario reader and little else.
+
+// Without the page's exports, the helpers only they use are unused in the validator's build.
+#![cfg_attr(not(feature = "page"), allow(dead_code, unused_imports))]
 
 pub mod action_input;
 pub mod details;
@@ -24,6 +32,8 @@ pub mod options;
 pub mod record;
 pub mod scenario_file;
 pub mod search;
+#[cfg(feature = "validator")]
+pub mod validator;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -43,6 +53,7 @@ pub const MAX_NODES: u32 = MAX_SERVERS;
 /// Most log cells one `logCells` call returns per server.
 pub const MAX_CELLS: u64 = 2_000;
 
+#[cfg(feature = "page")]
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
 /** Options of `new Simulation(options)`; every field is optional, unknown fields are errors. */
@@ -88,6 +99,7 @@ export interface EntryDetail { index: number; term: number; kind: 'noop' | 'conf
 "#;
 
 /// Installs the panic hook that turns an (impossible) Rust panic into a readable console error.
+#[cfg(feature = "page")]
 #[wasm_bindgen(start)]
 pub fn start() {
     #[cfg(feature = "console_error_panic_hook")]
@@ -95,6 +107,7 @@ pub fn start() {
 }
 
 /// The crate version, shown in the page footer and used by tests to prove the module loaded.
+#[cfg(feature = "page")]
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
@@ -102,18 +115,21 @@ pub fn version() -> String {
 
 /// The buffer layout contract `[GLOBAL_LEN, NODE_STRIDE, MESSAGE_STRIDE, PROGRESS_STRIDE,
 /// CELL_STRIDE]`; `www/snapshot.js` refuses to run against a different one.
+#[cfg(feature = "page")]
 #[wasm_bindgen(js_name = frameStrides)]
 pub fn frame_strides() -> Vec<u32> {
     frame::STRIDES.iter().map(|&s| s as u32).collect()
 }
 
 /// Message kind names in the order of the `kind` column of `frameMessages`.
+#[cfg(feature = "page")]
 #[wasm_bindgen(js_name = messageKinds)]
 pub fn message_kinds() -> Vec<String> {
     frame::KIND_NAMES.iter().map(|s| s.to_string()).collect()
 }
 
 /// Values per row of `Simulation.spacetime`.
+#[cfg(feature = "page")]
 #[wasm_bindgen(js_name = spacetimeStride)]
 pub fn spacetime_stride() -> u32 {
     record::SPACETIME_STRIDE as u32
@@ -123,6 +139,7 @@ pub fn spacetime_stride() -> u32 {
 /// `skip_vote_log_check`, `forget_vote_on_restart`, `keep_commit_across_crash`,
 /// `apply_without_dedup`) for at most `runMs` of virtual time; the page's Web Worker calls it
 /// seed after seed. `Simulation.fromBugHunt` with the same arguments replays a violating seed.
+#[cfg(feature = "page")]
 #[wasm_bindgen(js_name = searchSeed, unchecked_return_type = "SearchOutcome")]
 pub fn search_seed(seed: &str, bug: &str, servers: f64, run_ms: f64) -> Result<JsValue, JsValue> {
     let (seed, bug, servers, run_ms) = hunt_args(seed, bug, servers, run_ms)?;
@@ -208,6 +225,7 @@ fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
 }
 
 /// A virtual Raft cluster, as seen by the page.
+#[cfg(feature = "page")]
 #[wasm_bindgen]
 pub struct Simulation {
     sim: sim::Simulation,
@@ -219,6 +237,7 @@ pub struct Simulation {
 /// Forward seeks shorter than this replay step by step (keeping the event feed whole).
 const SEEK_REPLAY_MS_MAX: u64 = 2_000;
 
+#[cfg(feature = "page")]
 #[wasm_bindgen]
 impl Simulation {
     /// Builds a cluster from an options object (see `SimulationOptions`); `undefined` gives
@@ -236,8 +255,9 @@ impl Simulation {
         Self::build(config)
     }
 
-    /// Builds the cluster of a scenario document (its `cluster` section, after the whole
-    /// document is validated); the page plays the steps. The error names the JSON path.
+    /// Builds the cluster of a scenario document from its `cluster` section, the only one read
+    /// (the page plays the steps; `validateScenario`, the validator's module, checks a whole
+    /// document). The error names the JSON path.
     #[wasm_bindgen(js_name = fromScenarioJson)]
     pub fn from_scenario_json(json: &str) -> Result<Simulation, JsValue> {
         Self::build(scenario_file::cluster_config(json).map_err(js)?)

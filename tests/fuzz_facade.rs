@@ -669,9 +669,11 @@ fn oversized_client_operations_are_refused() {
     }
 }
 
-// Hostile scenario documents through `fromScenarioJson`'s parser: wrong types, unknown fields,
-// JSON nested past the reader's depth limit (src/json), a 10 MB name, markup in a name — each refused
-// with a message naming the problem.
+// Hostile scenario documents through the validator (`validateScenario`) and the page's cluster
+// reader (`fromScenarioJson`): wrong types, unknown fields, JSON nested past the reader's depth
+// limit (src/json), a 10 MB name, markup in a name — each refused by the validator with a message
+// naming the problem, and by the page's reader too unless the problem is outside the cluster
+// section (which the page does not read).
 #[test]
 fn hostile_scenario_documents_are_refused_with_a_reason() {
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
@@ -684,29 +686,43 @@ fn hostile_scenario_documents_are_refused_with_a_reason() {
         "{{\"name\":\"{}\",\"steps\":[]}}",
         "x".repeat(10 * 1024 * 1024)
     );
-    for (doc, reason) in [
-        ("", "EOF"),
-        ("{", "EOF"),
-        ("null", "invalid"),
-        ("[]", "not an array"),
+    let deep_steps = format!("{{\"steps\":{deep}}}");
+    // (document, what the error names, whether the page's reader refuses it too)
+    for (doc, reason, page_refuses) in [
+        ("", "EOF", true),
+        ("{", "EOF", true),
+        ("null", "not null", true),
+        ("[]", "not an array", true),
         (
             r#"{"cluster":{"servers":"3"},"steps":[]}"#,
             "cluster.servers",
+            true,
         ),
-        (r#"{"cluster":{},"steps":[],"extra":1}"#, "extra"),
-        (deep.as_str(), "not an array"),
-        (&format!("{{\"steps\":{deep}}}"), "steps[0]"),
-        (deep_obj.as_str(), "cluster"),
-        (long_name.as_str(), "limit"),
+        (r#"{"cluster":{},"steps":[],"extra":1}"#, "extra", true),
+        (deep.as_str(), "not an array", true),
+        (deep_steps.as_str(), "steps[0]", false),
+        (deep_obj.as_str(), "cluster", true),
+        (long_name.as_str(), "limit", true),
         (
             r#"{"name":"<img src=x onerror=alert(1)>","steps":[]}"#,
             "name",
+            false,
         ),
     ] {
-        let e = scenario_file::cluster_config(doc)
-            .expect_err(&doc[..doc.len().min(60)])
-            .to_string();
+        let short = &doc[..doc.len().min(60)];
+        let e = scenario_file::validate(doc).expect_err(short).to_string();
         assert!(e.starts_with("invalid scenario"), "{e}");
         assert!(e.contains(reason), "{e} does not name {reason}");
+        match scenario_file::cluster_config(doc) {
+            Err(page) => {
+                assert!(page_refuses, "{short}: {page}");
+                assert_eq!(
+                    page.to_string(),
+                    e,
+                    "the page's reader says what the validator says"
+                );
+            }
+            Ok(_) => assert!(!page_refuses, "{short}: the page's reader accepted it"),
+        }
     }
 }

@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use raftlab::scenario::{run, Scenario, ScenarioError, MAX_SCENARIO_BYTES};
+use raftlab::scenario::{
+    run, sim_config, ClusterSpec, Scenario, ScenarioError, MAX_SCENARIO_BYTES,
+};
 
 fn scenario_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("scenarios/ is readable") {
@@ -47,6 +49,33 @@ fn every_scenario_file_runs_and_passes() {
         files.len(),
         failures.join("\n")
     );
+}
+
+#[test]
+fn the_pages_cluster_reader_builds_the_world_of_every_scenario_file() {
+    // Expect: for each file (the page ships the examples and the tutorial chapters and reads
+    // only their cluster section, trusting this suite for the rest), the page's reader gives
+    // exactly the world configuration of the full reader.
+    let mut files = Vec::new();
+    scenario_files(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios")),
+        &mut files,
+    );
+    for dir in ["examples", "tutorial"] {
+        assert!(
+            files
+                .iter()
+                .any(|f| f.parent().is_some_and(|p| p.ends_with(dir))),
+            "no scenario file under scenarios/{dir}"
+        );
+    }
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("readable");
+        let full = Scenario::from_json(&text).expect("every file is valid");
+        let page = ClusterSpec::from_scenario_json(&text)
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        assert_eq!(page, sim_config(&full.cluster), "{}", file.display());
+    }
 }
 
 fn rejected(text: &str) -> ScenarioError {

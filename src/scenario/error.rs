@@ -40,16 +40,18 @@ pub enum ScenarioError {
 impl ScenarioError {
     /// An invalid value at `path`.
     pub fn invalid(path: impl Into<String>, reason: impl fmt::Display) -> Self {
-        let path = path.into();
+        Self::invalid_text(path.into(), reason.to_string())
+    }
+
+    /// [`ScenarioError::invalid`] past its generic arguments: one copy of the body, not one per
+    /// pair of argument types (issue 6: wasm size).
+    fn invalid_text(path: String, reason: String) -> Self {
         let path = if path.is_empty() {
             ".".to_string()
         } else {
             path
         };
-        ScenarioError::Invalid {
-            path,
-            reason: reason.to_string(),
-        }
+        ScenarioError::Invalid { path, reason }
     }
 
     /// The JSON path of the problem (`.` for the whole document, empty for a syntax error).

@@ -24,6 +24,7 @@
 //! wasm32 and replays identically there; reading files is the CLI's job.
 
 mod actions;
+mod cluster_only;
 mod condition;
 mod context;
 mod error;
@@ -50,32 +51,57 @@ pub use refs::{
 pub use report::{Outcome, Report, StepResult};
 pub use runner::{run, ScenarioRun};
 pub use step::{OpKind, Step, StepKind};
-pub use validate::sim_config;
+pub use validate::{checked_sim_config, sim_config};
+
+use crate::json::{self, Json};
 
 impl Scenario {
     /// Parses and validates a scenario document. The first problem is reported with its JSON
     /// path (`steps[3].crash`) and reason; nothing here panics on any input.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        if text.len() > MAX_SCENARIO_BYTES {
-            return Err(ScenarioError::TooLarge(text.len()));
-        }
-        // serde's derived structs also accept a JSON array (fields by position): `[]` would be a
-        // valid, empty scenario. A scenario is an object.
-        if text.trim_start().starts_with('[') {
-            return Err(ScenarioError::invalid(
-                ".",
-                "a scenario is a JSON object { \"cluster\": …, \"steps\": […] }, not an array",
-            ));
-        }
-        let scenario: Scenario = crate::json::from_str(text).map_err(|e| match e {
-            crate::json::Error::Syntax(e) => ScenarioError::Syntax {
-                line: e.line,
-                column: e.column,
-                reason: e.reason.to_string(),
-            },
-            crate::json::Error::Invalid { path, reason } => ScenarioError::invalid(path, reason),
-        })?;
+        let scenario: Scenario = read(&parse_document(text)?)?;
         validate::validate(&scenario)?;
         Ok(scenario)
+    }
+}
+
+/// Parses a scenario document into a tree: at most [`MAX_SCENARIO_BYTES`], JSON, an object.
+fn parse_document(text: &str) -> Result<Json, ScenarioError> {
+    if text.len() > MAX_SCENARIO_BYTES {
+        return Err(ScenarioError::TooLarge(text.len()));
+    }
+    let doc = json::parse(text).map_err(read_error)?;
+    // serde's derived structs also accept a JSON array (fields by position): `[]` would be a
+    // valid, empty scenario. A scenario is an object.
+    let other = match doc {
+        Json::Object(_) => return Ok(doc),
+        Json::Array(_) => "an array",
+        Json::TooDeep => "a value nested too deeply",
+        Json::String(_) => "a string",
+        Json::Number(_) => "a number",
+        Json::Bool(_) => "a boolean",
+        Json::Null => "null",
+    };
+    Err(ScenarioError::invalid(
+        ".",
+        format_args!(
+            "a scenario is a JSON object {{ \"cluster\": …, \"steps\": […] }}, not {other}"
+        ),
+    ))
+}
+
+/// Reads a `T` from a parsed document; the error names the path of the first wrong value.
+fn read<T: serde::de::DeserializeOwned>(doc: &Json) -> Result<T, ScenarioError> {
+    json::from_value(doc).map_err(read_error)
+}
+
+fn read_error(e: json::Error) -> ScenarioError {
+    match e {
+        json::Error::Syntax(e) => ScenarioError::Syntax {
+            line: e.line,
+            column: e.column,
+            reason: e.reason.to_string(),
+        },
+        json::Error::Invalid { path, reason } => ScenarioError::invalid(path, reason),
     }
 }

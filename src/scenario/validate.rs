@@ -55,6 +55,14 @@ pub fn sim_config(c: &ClusterSpec) -> SimConfig {
     sim
 }
 
+/// The world's configuration from the cluster section, checked: an error names the
+/// `cluster` field it comes from.
+pub fn checked_sim_config(c: &ClusterSpec) -> Result<SimConfig, ScenarioError> {
+    let config = sim_config(c);
+    config.validate().map_err(cluster_error)?;
+    Ok(config)
+}
+
 /// Maps a world configuration error to the scenario field it comes from.
 fn cluster_error(e: SimError) -> ScenarioError {
     let path = match &e {
@@ -66,8 +74,11 @@ fn cluster_error(e: SimError) -> ScenarioError {
             | "duplicate_ppm"
             | "reorder_ppm"
             | "reorder_delay_ms_max" => "cluster".to_string(),
+            // `faults.interval_ms_min` → `cluster.faults.interval_ms`. No `str::replace`: its
+            // substring search would be the only one in the page's wasm (issue 6).
             n if n.starts_with("faults.") => {
-                format!("cluster.{}", n.replace("_min", "").replace("_max", ""))
+                let field = n.strip_suffix("_min").or_else(|| n.strip_suffix("_max"));
+                format!("cluster.{}", field.unwrap_or(n))
             }
             _ => "cluster".to_string(),
         },
@@ -94,8 +105,7 @@ pub fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     plain_text("name", &s.name, MAX_TITLE_CHARS, true)?;
     plain_text("description", &s.description, MAX_TEXT_CHARS, false)?;
     plain_text("source", &s.source, MAX_TEXT_CHARS, false)?;
-    let config = sim_config(&s.cluster);
-    config.validate().map_err(cluster_error)?;
+    let config = checked_sim_config(&s.cluster)?;
     if s.limits.max_virtual_ms == 0 {
         return Err(ScenarioError::invalid(
             "limits.max_virtual_ms",

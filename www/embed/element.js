@@ -7,6 +7,7 @@ import { t } from '../i18n/index.js';
 import { describeError } from '../i18n/errors.js';
 import { CONTROL_PARTS, embedOptions } from './options.js';
 import { scenarioText } from './scenarios.js';
+import { validateScenario } from './validate.js';
 import { createPlayer } from '../tutorial/player.js';
 import { decodeGlobal } from '../snapshot.js';
 
@@ -23,12 +24,17 @@ export function applyControls(root, controls) {
   }
 }
 
-/** Plays a scenario's steps on `app` (no narration; learner steps are done automatically). */
+/**
+ * Plays a scenario's steps on `app` (no narration; learner steps are done automatically). Text
+ * from a URL is validated in full first (./validate.js); resolves to whether it plays.
+ */
 export async function playScenario(app, nameOrUrl) {
   let text;
   let sim;
   try {
-    text = await scenarioText(nameOrUrl);
+    const source = await scenarioText(nameOrUrl);
+    text = source.text;
+    if (!source.bundled && !(await validateScenario(app, text))) return false;
     sim = app.bindings.Simulation.fromScenarioJson(text);
   } catch (err) {
     app.notify(t('embed.badScenario', { message: describeError(err) }));

@@ -15,7 +15,7 @@ const WWW = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 function sources(dir) {
   return readdirSync(dir).flatMap((name) => {
     const p = path.join(dir, name);
-    if (name === 'pkg' || name === 'tests') return [];
+    if (['pkg', 'pkg-validate', 'tests'].includes(name)) return [];
     return statSync(p).isDirectory() ? sources(p) : name.endsWith('.js') ? [p] : [];
   });
 }

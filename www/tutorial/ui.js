@@ -17,7 +17,7 @@ const HINT_AFTER_MS = 12_000;
 const PROGRESS_KEY = 'raftlab.tutorial.v1';
 const files = import.meta.webpackContext('../../scenarios/tutorial', { regExp: /\.json$/, recursive: false });
 
-/** The chapter's scenario document as text (validated again by the facade). */
+/** The chapter's scenario document as text (the facade reads its cluster; the Rust test suite validates every chapter in full). */
 function scenarioText(chapter) {
   return JSON.stringify(files(`./${chapter.scenario}`));
 }

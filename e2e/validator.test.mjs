@@ -1,0 +1,76 @@
+// The validator's wasm module as the build made it (www/pkg-validate, from `npm run build`), in
+// Node: it accepts every scenario file the lab ships, and refuses a malformed document with the
+// structured error the page words (`code`, and `params` with the JSON path and the reason).
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT } from './harness.mjs';
+
+const PKG = path.join(ROOT, 'www/pkg-validate');
+let validator;
+
+before(async () => {
+  validator = await import(pathToFileURL(path.join(PKG, 'raftlab_validate.js')).href);
+  validator.initSync({ module: readFileSync(path.join(PKG, 'raftlab_validate_bg.wasm')) });
+});
+
+function* scenarioFiles(dir) {
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) yield* scenarioFiles(p);
+    else if (name.endsWith('.json')) yield p;
+  }
+}
+
+/** What validateScenario threw for `text` (fails the test if it did not throw). */
+function refusal(text) {
+  try {
+    validator.validateScenario(text);
+  } catch (err) {
+    return err;
+  }
+  assert.fail(`accepted: ${text.slice(0, 80)}`);
+}
+
+test('the module exports the validator and nothing of the page', () => {
+  assert.deepEqual(Object.keys(validator).sort(), ['default', 'initSync', 'validateScenario']);
+});
+
+test('every scenario file the lab ships is valid, as the page sends it', () => {
+  const files = [...scenarioFiles(path.join(ROOT, 'scenarios'))];
+  assert.ok(files.some((f) => f.includes(`${path.sep}tutorial${path.sep}`)) && files.some((f) => f.includes(`${path.sep}examples${path.sep}`)));
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    assert.equal(validator.validateScenario(text), undefined, file);
+    // The page sends bundled files re-serialised by JSON.stringify.
+    assert.equal(validator.validateScenario(JSON.stringify(JSON.parse(text))), undefined, file);
+  }
+});
+
+test('a malformed step is refused with its path and reason', () => {
+  const doc = { cluster: { servers: 3, seed: 5 }, steps: [{ expect: { leader: {} }, within_ms: 5000 }, { crash: 'sideways' }] };
+  const err = refusal(JSON.stringify(doc));
+  assert.ok(err instanceof Error);
+  assert.equal(err.code, 'document.scenario.invalid');
+  assert.equal(err.params.path, 'steps[1].crash');
+  assert.match(err.params.detail, /sideways/);
+  assert.equal(err.message, `invalid scenario: steps[1].crash: ${err.params.detail}`);
+  // A reference to a server the cluster does not have: a whole-document check.
+  assert.equal(refusal(JSON.stringify({ cluster: { servers: 3 }, steps: [{ crash: 7 }] })).params.path, 'steps[0].crash');
+});
+
+test('text that is not a scenario document is refused as a whole', () => {
+  const syntax = refusal('{ "cluster": { "servers": 3 ');
+  assert.equal(syntax.code, 'document.scenario.syntax');
+  assert.equal(syntax.params.line, 1);
+  for (const [text, what] of [['[]', 'not an array'], ['"x"', 'not a string'], ['null', 'not null']]) {
+    const err = refusal(text);
+    assert.equal(err.code, 'document.scenario.invalid', text);
+    assert.equal(err.params.path, '.', text);
+    assert.match(err.params.detail, new RegExp(what), text);
+  }
+  const big = refusal(' '.repeat(4 * 1024 * 1024 + 1));
+  assert.equal(big.code, 'document.scenario.tooLarge');
+});
