@@ -12,7 +12,8 @@ suite_fmt()    { cargo fmt --all -- --check; }
 suite_clippy() {
   cargo clippy --all-targets -- -D warnings &&
     cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings &&
-    cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features validator -- -D warnings
+    cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features validator -- -D warnings &&
+    cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features size-floor -- -D warnings
 }
 suite_lint()   { eslint --max-warnings 0 .; }
 suite_rust()   { cargo test; }

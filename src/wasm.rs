@@ -16,9 +16,10 @@
 //! The exports come in two sets, one per module the build makes from this crate: the page's
 //! (feature `page`, on by default: `Simulation` and its helpers) and the validator's
 //! (feature `validator`: `validateScenario`, in `validator.rs`). The validator's module is built
-//! with only its own feature, so it holds the scenario reader and little else.
+//! with only its own feature, so it holds the scenario reader and little else. A third set,
+//! `size-floor` (`size_floor.rs`), is the size benchmark's engine-only module, never shipped.
 
-// Without the page's exports, the helpers only they use are unused in the validator's build.
+// Without the page's exports, the helpers only they use are unused in the other builds.
 #![cfg_attr(not(feature = "page"), allow(dead_code, unused_imports))]
 
 pub mod action_input;
@@ -32,6 +33,8 @@ pub mod options;
 pub mod record;
 pub mod scenario_file;
 pub mod search;
+#[cfg(feature = "size-floor")]
+pub mod size_floor;
 #[cfg(feature = "validator")]
 pub mod validator;
 

@@ -6,7 +6,7 @@
 //   BENCH_SKIP_BUILD=1 npm run bench:browser
 import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -101,6 +101,21 @@ async function frameStats(context, base, nodes) {
   return { frames: stamps.length, late, p50: quantile(intervals, 0.5), p95: quantile(intervals, 0.95), fps: 1000 / quantile(intervals, 0.5), work50: quantile(work, 0.5), work95: quantile(work, 0.95) };
 }
 
+/**
+ * Rows that put the page's wasm in context: the validator's module (fetched only to check
+ * scenario text from a URL, so not in the page's load) and the engine-only floor
+ * (bench/size-floor.sh: the page's module with no input or output, what the wasm weighs before
+ * any panel, document or error).
+ */
+function sizeContext() {
+  const validator = gzipSync(readFileSync(path.join(ROOT, 'www/pkg-validate/raftlab_validate_bg.wasm')), { level: 9 }).length;
+  const floor = JSON.parse(sh('bash', ['bench/size-floor.sh']));
+  return [
+    ['validator wasm, fetched only for scenario text from a URL, gzip', `${fmt(validator / 1024)} KB`, '', ''],
+    ['engine-only floor of the page\'s wasm (no input or output), gzip', `${fmt(floor.gzip / 1024)} KB`, 'report', ''],
+  ];
+}
+
 /** Runs every browser figure; returns rows [metric, value, goal, met] (met: true/false/''). */
 export async function browserRows() {
   build();
@@ -127,6 +142,7 @@ export async function browserRows() {
     rows.push(['first frame after navigation (median of 5)', `${fmt(quantile(firsts, 0.5), 0)} ms`, '≤ 500 ms', quantile(firsts, 0.5) <= 500]);
     rows.push(['wasm, gzip', `${fmt(wasm / 1024)} KB`, '≤ 150 KB', wasm <= 150 * 1024]);
     rows.push(['everything the page loads, gzip', `${fmt(total / 1024)} KB (${loaded.length} files)`, '≤ 300 KB', total <= 300 * 1024]);
+    rows.push(...sizeContext());
 
     const f5 = await frameStats(browser.context, app.url, 5);
     // Chromium rounds rAF timestamps to 0.1 ms, so intervals of one 60 Hz frame (16.67 ms) read
