@@ -12,11 +12,11 @@ cd "$ROOT"
 profile="${1:-dev}"
 case "$profile" in
   dev) page_profile=dev; page_dir=debug; validator_profile=validator-dev ;;
-  # The page's build: opt-level "z" (Cargo.toml, [profile.wasm-release]) with LLVM's inlining
-  # threshold raised to 120 (opt-level 3 uses 225): ≈ 1.35x the simulator's speed in Chromium of
-  # "z" alone for ≈ 10 % more gzip bytes, and smaller than "s" at the same speed (measured:
-  # BENCHMARKS.md, "wasm vs native"). The validator's build ([profile.wasm-validator]) is for
-  # size alone and keeps LLVM's default threshold.
+  # The page's build: opt-level "s" (Cargo.toml, [profile.wasm-release]) with LLVM's inlining
+  # threshold raised to 120 (opt-level 3 uses 225): ≈ 1.15x the simulator's speed in Chromium
+  # for ≈ 4 % more gzip bytes; "z" with the same threshold is 4 % smaller but misses the speed
+  # goal (measured: BENCHMARKS.md, "wasm vs native"). The validator's build
+  # ([profile.wasm-validator]) is for size alone and keeps LLVM's default threshold.
   release) page_profile=wasm-release; page_dir=wasm-release; validator_profile=wasm-validator ;;
   *) die "unknown profile '$profile' (use dev or release)" ;;
 esac
