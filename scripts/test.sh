@@ -11,7 +11,7 @@ SUITES=(fmt clippy lint rust wasm js build e2e)
 suite_fmt()    { cargo fmt --all -- --check; }
 suite_clippy() {
   cargo clippy --all-targets -- -D warnings &&
-    cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings &&
+    cargo clippy --lib --test web --target wasm32-unknown-unknown -- -D warnings &&
     cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features validator -- -D warnings &&
     cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features size-floor -- -D warnings
 }

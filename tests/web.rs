@@ -235,8 +235,7 @@ impl Fuzz for FuzzRng {
 /// aborts the module, which fails the test run).
 fn fuzz_check(r: Result<(), JsValue>) {
     if let Err(e) = r {
-        let v: JsValue = e.into();
-        let msg = js_sys::Error::from(v).message();
+        let msg = js_sys::Error::from(e).message();
         assert!(msg.length() > 0, "an error without a message");
     }
 }
@@ -391,7 +390,7 @@ fn fuzz_hostile_documents_are_errors_with_a_message() {
     for _ in 0..60 {
         let o = fuzz_object(&mut rng);
         if let Err(e) = Simulation::new(o) {
-            let msg: String = js_sys::Error::from(JsValue::from(e)).message().into();
+            let msg: String = js_sys::Error::from(e).message().into();
             assert!(!msg.is_empty());
         }
     }
