@@ -5,7 +5,6 @@ use thiserror::Error;
 
 use super::membership::MAX_SERVERS;
 use super::message::NodeId;
-use crate::json::json_struct;
 
 /// Deliberate bugs. All off by default; each one breaks a specific Raft safety rule so that a
 /// checker (or a student) can watch the consequence.
@@ -155,18 +154,6 @@ impl Config {
         }
         Ok(())
     }
-}
-
-json_struct! {
-    Bugs from Bugs::default(), ignoring unknown;
-    required skip_figure8_rule, skip_vote_log_check, forget_vote_on_restart, keep_commit_across_crash;
-    { skip_figure8_rule, skip_vote_log_check, forget_vote_on_restart, keep_commit_across_crash }
-}
-
-json_struct! {
-    Config from Config::default(), ignoring unknown;
-    required election_timeout_ms_min, election_timeout_ms_max, heartbeat_interval_ms, pre_vote, check_quorum, max_entries_per_append, max_inflight_appends, bugs;
-    { election_timeout_ms_min, election_timeout_ms_max, heartbeat_interval_ms, pre_vote, check_quorum, max_entries_per_append, max_inflight_appends, bugs }
 }
 
 #[cfg(test)]

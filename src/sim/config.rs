@@ -9,7 +9,7 @@ use super::error::{invalid, Invalid, SimError};
 use super::rng::PPM;
 use crate::json::json_struct;
 use crate::kv::KvConfig;
-use crate::raft::{Config, MAX_SERVERS};
+use crate::raft::{Bugs, Config, MAX_SERVERS};
 
 /// Upper bound for any latency or delay parameter (one virtual hour), to catch absurd input.
 pub const MAX_DELAY_MS: u64 = 3_600_000;
@@ -370,6 +370,20 @@ fn check_delay(name: &'static str, v: u64) -> Result<(), SimError> {
 
 fn exceeds(other: &'static str) -> Invalid {
     Invalid::Exceeds { other }
+}
+
+// The core's settings are read here, at the world's layer: `src/raft` depends on std and serde
+// only (ARCHITECTURE.md), and the JSON reader's field tables live above it.
+json_struct! {
+    Bugs from Bugs::default(), ignoring unknown;
+    required skip_figure8_rule, skip_vote_log_check, forget_vote_on_restart, keep_commit_across_crash;
+    { skip_figure8_rule, skip_vote_log_check, forget_vote_on_restart, keep_commit_across_crash }
+}
+
+json_struct! {
+    Config from Config::default(), ignoring unknown;
+    required election_timeout_ms_min, election_timeout_ms_max, heartbeat_interval_ms, pre_vote, check_quorum, max_entries_per_append, max_inflight_appends, bugs;
+    { election_timeout_ms_min, election_timeout_ms_max, heartbeat_interval_ms, pre_vote, check_quorum, max_entries_per_append, max_inflight_appends, bugs }
 }
 
 json_struct! {
