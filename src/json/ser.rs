@@ -157,8 +157,8 @@ impl Compound<'_> {
         value.serialize(&mut *self.out)
     }
 
-    /// A map key: strings as they are; numbers, bools and unit variants quoted; anything else
-    /// refused.
+    /// A map key: strings (and unit variants, which are written as strings) as they are;
+    /// numbers and bools quoted; anything else refused.
     fn key<T: Serialize + ?Sized>(&mut self, key: &T) -> Done {
         self.comma();
         let start = self.out.0.len();
@@ -170,7 +170,11 @@ impl Compound<'_> {
                 self.out.0.insert(start, '"');
                 self.out.0.push('"');
             }
-            _ => return Err(ser::Error::custom("a map key must be a string or a number")),
+            _ => {
+                return Err(ser::Error::custom(
+                    "a map key must be a string, a number or a bool",
+                ))
+            }
         }
         self.out.0.push(':');
         Ok(())
