@@ -14,14 +14,19 @@
 //! are refused with a message naming the value.
 //!
 //! The exports come in two sets, one per module the build makes from this crate: the page's
-//! (feature `page`, on by default: `Simulation` and its helpers) and the validator's
-//! (feature `validator`: `validateScenario`, in `validator.rs`). The validator's module is built
-//! with only its own feature, so it holds the scenario reader and little else. A third set,
+//! (feature `page`, on by default: `Simulation` and its helpers) and the reader's (feature
+//! `validator`, in `validator.rs`: `validateScenario`, `readConfig`, `readAction`). The reader's
+//! module is built with only its own feature, so it holds the general document readers and
+//! little else; the page fetches it on first use and builds from the compact bytes it returns
+//! ([`crate::sim::wire`]), so the page's module holds no general reader (issue 6). The
+//! reader's code is also compiled natively, for the tests and the CLI. A third set,
 //! `size-floor` (`size_floor.rs`), is the size benchmark's engine-only module, never shipped.
 
 // Without the page's exports, the helpers only they use are unused in the other builds.
 #![cfg_attr(not(feature = "page"), allow(dead_code, unused_imports))]
 
+// The readers of the reader's module: left out of the page's wasm build.
+#[cfg(any(feature = "validator", not(target_arch = "wasm32")))]
 pub mod action_input;
 pub mod details;
 pub mod errors;
@@ -35,7 +40,7 @@ pub mod scenario_file;
 pub mod search;
 #[cfg(feature = "size-floor")]
 pub mod size_floor;
-#[cfg(feature = "validator")]
+#[cfg(any(feature = "validator", not(target_arch = "wasm32")))]
 pub mod validator;
 
 use serde::Serialize;
@@ -48,7 +53,7 @@ use self::record::Recorder;
 use crate::json;
 use crate::kv::Operation;
 use crate::raft::{NodeId, MAX_SERVERS};
-use crate::sim::{self, Action, SimConfig};
+use crate::sim::{self, wire, Action, SimConfig};
 
 /// The largest cluster the lab shows.
 pub const MAX_NODES: u32 = MAX_SERVERS;
@@ -194,14 +199,6 @@ fn js(e: impl Coded) -> JsValue {
     error.into()
 }
 
-fn document(what: Document, path: String, detail: impl std::fmt::Display) -> JsValue {
-    js(FacadeError::Document {
-        what,
-        path,
-        detail: detail.to_string(),
-    })
-}
-
 /// Reads a JavaScript object into `T`, refusing unknown fields; the error names the path of
 /// the bad field (`invalid options at network.lossPercent: …`).
 fn from_js<T: serde::de::DeserializeOwned>(what: Document, v: JsValue) -> Result<T, JsValue> {
@@ -215,11 +212,26 @@ fn js_json(what: Document, v: &JsValue) -> Result<json::Json, JsValue> {
 
 /// The error for a document or object that could not be read as `what`.
 fn invalid(what: Document, e: json::Error) -> JsValue {
-    match e {
-        json::Error::Invalid { path, reason } if path != "." => document(what, path, reason),
-        json::Error::Invalid { reason, .. } => document(what, String::new(), reason),
-        json::Error::Syntax(_) => document(what, String::new(), e),
-    }
+    js(unreadable(what, e))
+}
+
+/// The facade's error for a document or object that could not be read as `what`: the path of
+/// the wrong field (none for the whole) and the reader's reason.
+pub(crate) fn unreadable(what: Document, e: json::Error) -> FacadeError {
+    let (path, detail) = match e {
+        json::Error::Invalid { path, reason } if path != "." => (path, reason),
+        json::Error::Invalid { reason, .. } => (String::new(), reason),
+        json::Error::Syntax(_) => (String::new(), e.to_string()),
+    };
+    FacadeError::Document { what, path, detail }
+}
+
+/// The error for bytes from the reader's module that are not an encoded `what`.
+fn unencoded(what: Document, e: wire::WireError) -> JsValue {
+    js(FacadeError::Encoded {
+        what,
+        detail: e.to_string(),
+    })
 }
 
 fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
@@ -259,19 +271,21 @@ impl Simulation {
     }
 
     /// Builds the cluster of a scenario document from its `cluster` section, the only one read
-    /// (the page plays the steps; `validateScenario`, the validator's module, checks a whole
+    /// (the page plays the steps; `validateScenario`, the reader's module, checks a whole
     /// document). The error names the JSON path.
     #[wasm_bindgen(js_name = fromScenarioJson)]
     pub fn from_scenario_json(json: &str) -> Result<Simulation, JsValue> {
         Self::build(scenario_file::cluster_config(json).map_err(js)?)
     }
 
-    /// Builds a cluster from a full world configuration in JSON (the `SimConfig` document a
-    /// scenario or a saved run carries); the error names the field that is wrong.
-    #[wasm_bindgen(js_name = fromConfigJson)]
-    pub fn from_config_json(json: &str) -> Result<Simulation, JsValue> {
-        let config: SimConfig =
-            json::from_str(json).map_err(|e| invalid(Document::Configuration, e))?;
+    /// Builds a cluster from a full world configuration as the reader's module encodes it
+    /// (`readConfig` reads the `SimConfig` JSON document a saved run or the settings carry and
+    /// names a wrong field). The configuration is checked here again, as every world's is; bytes
+    /// that are not an encoded configuration are refused (`code` `encoded`).
+    #[wasm_bindgen(js_name = fromConfigBytes)]
+    pub fn from_config_bytes(bytes: &[u8]) -> Result<Simulation, JsValue> {
+        let config =
+            wire::decode_config(bytes).map_err(|e| unencoded(Document::Configuration, e))?;
         Self::build(config)
     }
 
@@ -737,12 +751,13 @@ impl Simulation {
         self.apply(Action::ReleaseMessage { message })
     }
 
-    /// Applies any command of the simulator given as its JSON-like object, e.g.
-    /// `{ type: 'cut_link', from: 1, to: 2, both: false }` (the scenario format).
-    #[wasm_bindgen(js_name = applyAction)]
-    pub fn apply_action(&mut self, action: JsValue) -> Result<(), JsValue> {
-        let action = action_input::read_action(&js_json(Document::Action, &action)?)
-            .map_err(|e| invalid(Document::Action, e))?;
+    /// Applies any command of the simulator as the reader's module encodes it (`readAction`
+    /// reads its object, e.g. `{ type: 'cut_link', from: 1, to: 2, both: false }`, the format of
+    /// the command log). The world checks it as any command; bytes that are not an encoded
+    /// command are refused (`code` `encoded`).
+    #[wasm_bindgen(js_name = applyActionBytes)]
+    pub fn apply_action_bytes(&mut self, bytes: &[u8]) -> Result<(), JsValue> {
+        let action = wire::decode_action(bytes).map_err(|e| unencoded(Document::Action, e))?;
         self.apply(action)
     }
 

@@ -1,6 +1,7 @@
 //! Seeded property tests ("fuzz") of the facade just below the JavaScript boundary: the checks
 //! every number and text from the page goes through (`raftlab::wasm::options`), the
-//! configuration documents (`fromConfigJson`, `fromScenarioJson`), and the page's driver —
+//! documents (the reader's `readConfig` and `readAction`, whose bytes the page builds from and
+//! applies; `fromScenarioJson`), and the page's driver —
 //! `sim::Simulation` watched by the facade's observer, read through the frame and
 //! inspector functions — under random sequences of every command with hostile arguments
 //! (unknown servers and clients, unknown message ids, crashed and paused targets, seeks past
@@ -19,10 +20,11 @@ use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 
 use raftlab::kv::Operation;
 use raftlab::raft::{NodeId, MAX_SERVERS};
+use raftlab::sim::wire;
 use raftlab::sim::{Action, LinkConfig, SimConfig, Simulation, MAX_ADVANCE_MS};
 use raftlab::wasm::observer::Observer;
 use raftlab::wasm::options::{self, NetworkOptions, Options, SeedInput};
-use raftlab::wasm::{details, frame, scenario_file};
+use raftlab::wasm::{details, frame, scenario_file, validator};
 
 #[path = "common/splitmix.rs"]
 mod splitmix;
@@ -286,9 +288,9 @@ fn collect_leaves(v: &serde_json::Value, path: &mut Vec<String>, out: &mut Vec<V
     }
 }
 
-// `Simulation.fromConfigJson` with a configuration whose fields were replaced by hostile
-// values (the path the page's bug hunt and saved runs take): refused with the field's path,
-// or a world that runs without a panic.
+// A configuration whose fields were replaced by hostile values, read by the reader's
+// `readConfig` and built by the page's `fromConfigBytes` (the path of the settings panel, side
+// by side and saved runs): refused with the field's path, or a world that runs without a panic.
 #[test]
 fn hostile_configuration_documents_are_refused_or_run() {
     for_each_seed(
@@ -298,16 +300,17 @@ fn hostile_configuration_documents_are_refused_or_run() {
             let mut rng = Rng(seed);
             for _ in 0..10 {
                 let json = mutated_config_json(&mut rng);
-                // The reader behind `fromConfigJson`.
-                let parsed: Result<SimConfig, _> = raftlab::json::from_str(&json);
-                let Ok(config) = parsed else { continue };
-                match Simulation::new(config) {
-                    Err(e) => assert!(!e.to_string().is_empty()),
-                    Ok(mut sim) => {
-                        let mut page = Page::watch(&mut sim);
-                        page.advance(1_500);
+                let bytes = match validator::config_bytes(&json) {
+                    Err(e) => {
+                        assert!(!e.to_string().is_empty());
+                        continue;
                     }
-                }
+                    Ok(bytes) => bytes,
+                };
+                let config = wire::decode_config(&bytes).expect("the page reads the reader");
+                let mut sim = Simulation::new(config).expect("the reader checked it");
+                let mut page = Page::watch(&mut sim);
+                page.advance(1_500);
             }
         },
     );
@@ -359,9 +362,10 @@ impl<'a> Page<'a> {
         self.read_everything();
     }
 
-    /// A command through the facade's path. A refusal must carry a message and leave the
-    /// world exactly as it was.
+    /// A command through the facade's path (the bytes `applyActionBytes` reads). A refusal
+    /// must carry a message and leave the world exactly as it was.
     fn command(&mut self, action: Action) -> bool {
+        let action = wire::decode_action(&wire::encode_action(&action)).expect("round trip");
         let before = (
             self.sim.steps(),
             self.sim.now_ms(),
@@ -637,7 +641,7 @@ fn extreme_cluster_sizes_survive_random_commands() {
     }
 }
 
-// Keys and values arriving through `applyAction` (which bypasses the typed-text checks) are
+// Keys and values arriving through `readAction` (which bypasses the typed-text checks) are
 // bounded like a scenario's: a 10 MB key or value is refused, not replicated 25 times.
 #[test]
 fn oversized_client_operations_are_refused() {
@@ -667,6 +671,61 @@ fn oversized_client_operations_are_refused() {
             .expect_err("too long");
         assert!(e.to_string().contains("characters"), "{e}");
     }
+}
+
+/// A command object (the command log's form) with a few fields replaced by hostile values.
+fn mutated_action_json(rng: &mut Rng, sim: &Simulation) -> String {
+    let mut doc = serde_json::to_value(any_action(rng, sim)).expect("serializes");
+    let mut paths: Vec<Vec<String>> = Vec::new();
+    collect_leaves(&doc, &mut Vec::new(), &mut paths);
+    for _ in 0..rng.below(3) {
+        let path = rng.pick(&paths).clone();
+        let slot = path
+            .iter()
+            .fold(&mut doc, |v, k| v.get_mut(k.as_str()).expect("collected"));
+        *slot = match rng.below(7) {
+            0 => serde_json::json!(-1),
+            1 => serde_json::json!(u64::MAX),
+            2 => serde_json::json!(u32::MAX),
+            3 => serde_json::json!("<img src=x onerror=alert(1)>"),
+            4 => serde_json::json!(null),
+            5 => serde_json::json!([[1, 2], [3]]),
+            _ => serde_json::json!(rng.below(30)),
+        };
+    }
+    doc.to_string()
+}
+
+// Command objects with hostile fields, read by the reader's `readAction` and applied by the
+// page's `applyActionBytes` (the path of share links and saved sessions): refused with a
+// message, or applied — and a refusal by the world changes nothing (`Page::command`).
+#[test]
+fn hostile_command_objects_are_refused_or_applied() {
+    for_each_seed(
+        "hostile_command_objects_are_refused_or_applied",
+        6,
+        |seed| {
+            let mut config = SimConfig::new(3, seed);
+            config.workload.enabled = seed % 2 == 0;
+            let mut sim = Simulation::new(config).expect("valid");
+            let mut page = Page::watch(&mut sim);
+            let mut rng = Rng(seed);
+            for _ in 0..30 {
+                let text = mutated_action_json(&mut rng, page.sim);
+                let json = raftlab::json::parse(&text).expect("JSON");
+                match validator::action_bytes(&json) {
+                    Err(e) => assert!(!e.to_string().is_empty(), "{text}"),
+                    Ok(bytes) => {
+                        let action =
+                            wire::decode_action(&bytes).expect("the page reads the reader");
+                        page.command(action);
+                    }
+                }
+                page.advance(100);
+            }
+            assert!(page.sim.world().violations().is_empty());
+        },
+    );
 }
 
 // Hostile scenario documents through the validator (`validateScenario`) and the page's cluster

@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use raftlab::wasm::frame::{GLOBAL_LEN, MESSAGE_STRIDE, NODE_STRIDE};
-use raftlab::wasm::Simulation;
+use raftlab::wasm::{validator, Simulation};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -253,6 +253,15 @@ fn fuzz_object(rng: &mut FuzzRng) -> JsValue {
     }
 }
 
+/// Random bytes, usually behind the encoding's version byte.
+fn fuzz_bytes(rng: &mut FuzzRng) -> Vec<u8> {
+    let mut bytes: Vec<u8> = (0..rng.below(24)).map(|_| rng.below(256) as u8).collect();
+    if let Some(first) = bytes.first_mut() {
+        *first = raftlab::sim::wire::WIRE_FORMAT_VERSION;
+    }
+    bytes
+}
+
 /// One random call of the JS-visible facade with arguments that are as often wrong as right.
 fn fuzz_call(s: &mut Simulation, rng: &mut FuzzRng) {
     let (a, b) = (rng.number(), rng.number());
@@ -288,7 +297,14 @@ fn fuzz_call(s: &mut Simulation, rng: &mut FuzzRng) {
             3 => fuzz_check(s.hold_message(a)),
             _ => fuzz_check(s.release_message(a)),
         },
-        22 => fuzz_check(s.apply_action(fuzz_object(rng))),
+        22 => match rng.below(2) {
+            // A command object through the reader's module, then its bytes through the page's.
+            0 => fuzz_check(
+                validator::read_action(fuzz_object(rng)).and_then(|b| s.apply_action_bytes(&b)),
+            ),
+            // Bytes from anywhere.
+            _ => fuzz_check(s.apply_action_bytes(&fuzz_bytes(rng))),
+        },
         23 | 24 => fuzz_check(s.advance(a.min(3_000.0))),
         25 => fuzz_check(s.seek(if a > s.now_ms() + 3_000.0 {
             s.now_ms() + 10.0
@@ -343,9 +359,10 @@ fn fuzz_random_facade_calls_never_panic_and_keep_safety() {
     }
 }
 
-// Hostile documents through the validator, `fromScenarioJson` / `fromConfigJson` and hostile
-// option objects: each is an Error naming the problem, never a panic — including JSON nested
-// past the reader's recursion limit and a 10 MB name.
+// Hostile documents through the reader's module (`validateScenario`, `readConfig`), the page's
+// `fromScenarioJson` and hostile option objects: each is an Error naming the problem, never a
+// panic — including JSON nested past the reader's recursion limit and a 10 MB name. Bytes that
+// are not an encoded configuration are refused by `fromConfigBytes` the same way.
 #[wasm_bindgen_test]
 fn fuzz_hostile_documents_are_errors_with_a_message() {
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
@@ -377,7 +394,9 @@ fn fuzz_hostile_documents_are_errors_with_a_message() {
         assert!(e.to_string().starts_with("invalid scenario"), "{e}");
         let page = Simulation::from_scenario_json(doc).map(drop);
         assert_eq!(page.is_ok(), doc == html, "{e}");
-        let config = Simulation::from_config_json(doc).map(drop);
+        let config = validator::read_config(doc)
+            .and_then(|b| Simulation::from_config_bytes(&b))
+            .map(drop);
         for e in [page.err(), Some(config.expect_err("refused"))]
             .into_iter()
             .flatten()
@@ -387,6 +406,12 @@ fn fuzz_hostile_documents_are_errors_with_a_message() {
         }
     }
     let mut rng = FuzzRng(9);
+    for _ in 0..200 {
+        if let Err(e) = Simulation::from_config_bytes(&fuzz_bytes(&mut rng)) {
+            let msg: String = js_sys::Error::from(e).message().into();
+            assert!(msg.starts_with("unreadable encoded configuration"), "{msg}");
+        }
+    }
     for _ in 0..60 {
         let o = fuzz_object(&mut rng);
         if let Err(e) = Simulation::new(o) {

@@ -91,7 +91,8 @@ impl Operation {
         !matches!(self, Operation::Get { .. })
     }
 
-    fn encode_into(&self, writer: &mut Writer) {
+    /// Appends the operation's encoding (also used by `sim::wire` for client commands).
+    pub(crate) fn encode_into(&self, writer: &mut Writer) {
         match self {
             Operation::Get { key } => {
                 writer.byte(OP_GET);
@@ -116,7 +117,8 @@ impl Operation {
         }
     }
 
-    fn decode_from(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+    /// Reads one operation (also used by `sim::wire`).
+    pub(crate) fn decode_from(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
         let at = reader.offset();
         let op = match reader.byte("operation tag")? {
             OP_GET => Operation::Get {

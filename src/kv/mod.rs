@@ -25,7 +25,7 @@
 //! [`KvConfig::apply_without_dedup`] is a deliberate bug for demonstrating the checker.
 
 mod client;
-mod codec;
+pub(crate) mod codec;
 mod command;
 mod response;
 mod session;

@@ -35,6 +35,7 @@ pub mod server;
 mod simulation;
 pub mod trace;
 pub mod view;
+pub mod wire;
 mod world;
 mod world_action;
 mod world_client;

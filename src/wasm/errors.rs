@@ -142,6 +142,15 @@ pub enum FacadeError {
     /// A result that could not be handed to JavaScript (a bug).
     #[error("could not return the result: {0}")]
     Output(String),
+    /// Bytes that are not what the reader's module encodes for `what` (a stale or foreign
+    /// module, or bytes from elsewhere).
+    #[error("unreadable encoded {what}: {detail}")]
+    Encoded {
+        /// What the bytes should hold (a configuration or an action).
+        what: Document,
+        /// Why they do not ([`crate::sim::wire::WireError`]).
+        detail: String,
+    },
 }
 
 fn at(path: &str) -> String {
@@ -159,9 +168,9 @@ pub enum Document {
     Options,
     /// `setNetwork` / `setLink`.
     NetworkOptions,
-    /// `applyAction`.
+    /// The reader's `readAction` (`applyActionBytes` for its bytes).
     Action,
-    /// `fromConfigJson`.
+    /// The reader's `readConfig` (`fromConfigBytes` for its bytes).
     Configuration,
 }
 
@@ -326,6 +335,7 @@ coded!(facade_code, FACADE_CODES, e: FacadeError {
     FacadeError::ClusterFull => "clusterFull" [max = MAX_SERVERS],
     FacadeError::Groups(why) => "groups" [detail = why],
     FacadeError::Output(why) => "output" [detail = why],
+    FacadeError::Encoded { detail, .. } => "encoded" [detail = detail],
 });
 
 impl Coded for SimError {
@@ -529,6 +539,10 @@ mod tests {
             FacadeError::ClusterFull,
             FacadeError::Groups("invalid type: string".into()),
             FacadeError::Output("cannot serialize".into()),
+            FacadeError::Encoded {
+                what: Document::Action,
+                detail: "unknown action tag 99 at byte 1".into(),
+            },
         ];
         let mut all: Vec<Box<dyn Coded>> = Vec::new();
         all.extend(sim.into_iter().map(|e| Box::new(e) as Box<dyn Coded>));

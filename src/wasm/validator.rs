@@ -1,13 +1,70 @@
-//! The validator's module (`--no-default-features --features validator`, built into
-//! `www/pkg-validate` by `scripts/build-wasm.sh`): one export that reads and checks a whole
-//! scenario document. The page loads it on first use, for scenario text that did not ship with
-//! the page (an embed's scenario URL), before it builds the world from the document's cluster;
-//! the page's own module reads only that section (issue 6: every step type's reader, about
-//! 32 KB gzip, stays out of the page's module).
+//! The reader's module (`--no-default-features --features validator`, built into
+//! `www/pkg-validate` by `scripts/build-wasm.sh`): the general document readers that the page's
+//! own module leaves out (issue 6), fetched by the page on first use (`www/reader.js`).
+//!
+//! * `validateScenario` reads and checks a whole scenario document, for scenario text that did
+//!   not ship with the page (an embed's scenario URL), before the page builds the world from
+//!   the document's cluster (the page's module reads only that section; every step type's
+//!   reader, about 32 KB gzip, stays out of it).
+//! * `readConfig` and `readAction` read a world configuration (JSON text) and a command (an
+//!   object) into the compact bytes of [`crate::sim::wire`], from which the page builds
+//!   (`Simulation.fromConfigBytes`, `applyActionBytes`): the settings panel, side by side, share
+//!   links and saved sessions. Their errors are the ones the page's own readers threw before
+//!   (same `code` and `params`); the page still checks what the bytes hold as it checks any
+//!   configuration or command.
+//!
+//! The readers are compiled natively too ([`config_bytes`], [`action_bytes`]: the tests and the
+//! CLI use them); only the page's wasm build leaves them out.
 
 use wasm_bindgen::prelude::*;
 
-use super::{js, scenario_file};
+use super::errors::{Coded, Document, FacadeError, Params};
+use super::{action_input, js, js_json, scenario_file, unreadable};
+use crate::json::{self, Json};
+use crate::sim::{wire, SimConfig, SimError};
+
+/// Why `readConfig` refused a document: it is not a configuration, or one no world can run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// A field is missing, unknown or of the wrong type, or the text is not JSON.
+    Document(FacadeError),
+    /// A value out of its range ([`SimConfig::validate`], the check every world makes).
+    World(SimError),
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Document(e) => e.fmt(f),
+            Refusal::World(e) => e.fmt(f),
+        }
+    }
+}
+
+impl Coded for Refusal {
+    fn code(&self) -> (&'static str, Params) {
+        match self {
+            Refusal::Document(e) => e.code(),
+            Refusal::World(e) => e.code(),
+        }
+    }
+}
+
+/// Reads a world configuration in JSON (the `SimConfig` document a saved run carries and
+/// `Simulation.config()` returns) and checks it; returns its bytes for `fromConfigBytes`.
+pub fn config_bytes(json: &str) -> Result<Vec<u8>, Refusal> {
+    let config: SimConfig = json::from_str(json)
+        .map_err(|e| Refusal::Document(unreadable(Document::Configuration, e)))?;
+    config.validate().map_err(Refusal::World)?;
+    Ok(wire::encode_config(&config))
+}
+
+/// Reads a command (`{ type: 'crash', server: 2 }`, the command log's format); returns its
+/// bytes for `applyActionBytes`. Whether the world can run it is the world's to say.
+pub fn action_bytes(v: &Json) -> Result<Vec<u8>, FacadeError> {
+    let action = action_input::read_action(v).map_err(|e| unreadable(Document::Action, e))?;
+    Ok(wire::encode_action(&action))
+}
 
 /// Checks a whole scenario document (every step, as the CLI does). Returns nothing when it is
 /// valid; otherwise throws the error `fromScenarioJson` throws (`code`
@@ -16,4 +73,71 @@ use super::{js, scenario_file};
 #[wasm_bindgen(js_name = validateScenario)]
 pub fn validate_scenario(text: &str) -> Result<(), JsValue> {
     scenario_file::validate(text).map_err(js)
+}
+
+/// Reads a world configuration in JSON and checks it; returns the bytes
+/// `Simulation.fromConfigBytes` builds from. Throws `document.configuration` (with the `path`
+/// of the wrong field) or the world's own error for a value out of range.
+#[wasm_bindgen(js_name = readConfig)]
+pub fn read_config(json: &str) -> Result<Vec<u8>, JsValue> {
+    config_bytes(json).map_err(js)
+}
+
+/// Reads a command object (`{ type: 'cut_link', from: 1, to: 2, both: false }`); returns the
+/// bytes `Simulation.applyActionBytes` applies. Throws `document.action` with the `path` of
+/// the wrong field.
+#[wasm_bindgen(js_name = readAction)]
+pub fn read_action(action: JsValue) -> Result<Vec<u8>, JsValue> {
+    action_bytes(&js_json(Document::Action, &action)?).map_err(js)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::Action;
+
+    #[test]
+    fn a_configuration_reads_into_bytes_the_page_decodes() {
+        let config = SimConfig::new(4, 77);
+        let text = crate::json::to_string(&config).expect("serializes");
+        let bytes = config_bytes(&text).expect("valid");
+        assert_eq!(wire::decode_config(&bytes), Ok(config));
+    }
+
+    #[test]
+    fn configuration_errors_are_the_ones_the_page_threw() {
+        let bad_field = config_bytes(r#"{"servers": "3"}"#).expect_err("a string");
+        match &bad_field {
+            Refusal::Document(FacadeError::Document { what, path, .. }) => {
+                assert_eq!((*what, path.as_str()), (Document::Configuration, "servers"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(bad_field.code().0, "document.configuration");
+        assert_eq!(
+            config_bytes("{").expect_err("syntax").code().0,
+            "document.configuration"
+        );
+        let thirty = crate::json::to_string(&SimConfig::new(30, 1)).expect("serializes");
+        let range = config_bytes(&thirty).expect_err("too many");
+        let built = crate::sim::Simulation::new(SimConfig::new(30, 1)).expect_err("too many");
+        assert_eq!(range, Refusal::World(built));
+        assert_eq!(range.code().0, "invalid.outOfRange");
+    }
+
+    #[test]
+    fn an_action_reads_into_bytes_and_a_bad_one_names_its_field() {
+        let v = json::parse(r#"{"type": "crash", "server": 2}"#).expect("JSON");
+        let bytes = action_bytes(&v).expect("valid");
+        assert_eq!(wire::decode_action(&bytes), Ok(Action::Crash { server: 2 }));
+        let v =
+            json::parse(r#"{"type": "set_link", "from": 1, "to": 2, "link": {"loss_ppm": "x"}}"#)
+                .expect("JSON");
+        match action_bytes(&v) {
+            Err(FacadeError::Document { what, path, .. }) => {
+                assert_eq!((what, path.as_str()), (Document::Action, "link.loss_ppm"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }

@@ -366,6 +366,7 @@ export default {
   'error.hunt.runMs': 'A bug hunt runs 1 to {max} ms per seed, not {got}.',
   'error.seekTooFar': 'Cannot move forward more than {max} ms at once.',
   'error.clusterFull': 'The cluster already has {max} servers.',
+  'error.encoded': 'The page could not read what its reader module sent ({detail}). Reload the page and try again.',
   'error.groups': 'Groups must be lists of server ids: {detail}',
   'error.output': 'The result could not be handed to the page: {detail}',
   // Safety violations, worded from their facts (src/check/facts.rs).

@@ -366,6 +366,7 @@ export default {
   'error.hunt.runMs': 'Hata avı tohum başına 1 ile {max} ms arası çalışır, {got} değil.',
   'error.seekTooFar': 'Bir seferde {max} ms’den fazla ileri gidilemez.',
   'error.clusterFull': 'Kümede zaten {max} sunucu var.',
+  'error.encoded': 'Sayfa, okuyucu modülünün gönderdiğini okuyamadı ({detail}). Sayfayı yeniden yükleyip tekrar deneyin.',
   'error.groups': 'Gruplar sunucu kimliklerinden oluşan listeler olmalı: {detail}',
   'error.output': 'Sonuç sayfaya aktarılamadı: {detail}',
   // Güvenlik ihlalleri, olgularından (src/check/facts.rs) kurulur.
