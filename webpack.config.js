@@ -1,6 +1,6 @@
 // Bundles the front end (www/) and the wasm modules scripts/build-wasm.sh generates: the page's
-// (www/pkg) and the scenario validator's (www/pkg-validate, an asset of its own chunk, fetched
-// only for scenario text from a URL: www/embed/validate.js).
+// (www/pkg) and the reader's (www/pkg-validate, an asset of its own chunk, fetched on first use:
+// www/reader.js).
 const path = require('node:path');
 const fs = require('node:fs');
 const HtmlWebpackPlugin = require('html-webpack-plugin');

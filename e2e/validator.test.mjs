@@ -34,8 +34,43 @@ function refusal(text) {
   assert.fail(`accepted: ${text.slice(0, 80)}`);
 }
 
-test('the module exports the validator and nothing of the page', () => {
-  assert.deepEqual(Object.keys(validator).sort(), ['default', 'initSync', 'validateScenario']);
+test('the module exports the readers and nothing of the page', () => {
+  assert.deepEqual(Object.keys(validator).sort(), ['default', 'initSync', 'readAction', 'readConfig', 'validateScenario']);
+});
+
+/** What `read(value)` threw (fails the test if it did not throw). */
+function thrown(read, value) {
+  try {
+    read(value);
+  } catch (err) {
+    return err;
+  }
+  assert.fail(`accepted: ${JSON.stringify(value).slice(0, 80)}`);
+}
+
+// (Whole configurations, as `sim.config()` writes them, go through readConfig in the browser
+// tests of the settings panel, side by side and share links.)
+test('readConfig refuses a bad configuration as the page did, naming the field', () => {
+  const bad = thrown(validator.readConfig, '{"seed": 1, "servers": "3"}');
+  assert.equal(bad.code, 'document.configuration');
+  assert.equal(bad.params.path, 'servers');
+  assert.equal(thrown(validator.readConfig, '{').code, 'document.configuration');
+  assert.equal(thrown(validator.readConfig, '').code, 'document.configuration');
+});
+
+test('readAction turns a command object into the page\'s bytes, and names a wrong field', () => {
+  const bytes = validator.readAction({ type: 'crash', server: 2 });
+  assert.ok(bytes instanceof Uint8Array);
+  assert.deepEqual([...bytes], [1, 0, 2], 'format version 1, tag 0 (crash), server 2');
+  assert.deepEqual([...validator.readAction({ type: 'heal' })], [1, 7]);
+  const op = validator.readAction({ type: 'client_op', client: 1, read_index: false, op: { kind: 'put', key: 'çğ', value: '🦀' } });
+  assert.ok(op.length > 8);
+  const err = thrown(validator.readAction, { type: 'set_link', from: 1, to: 2, link: { loss_ppm: 'x' } });
+  assert.equal(err.code, 'document.action');
+  assert.equal(err.params.path, 'link.loss_ppm');
+  assert.equal(thrown(validator.readAction, { type: 'explode' }).code, 'document.action');
+  assert.equal(thrown(validator.readAction, null).code, 'document.action');
+  assert.equal(thrown(validator.readAction, () => 1).code, 'document.action');
 });
 
 test('every scenario file the lab ships is valid, as the page sends it', () => {

@@ -2,9 +2,12 @@
 import * as raftlab from '../../www/pkg/raftlab.js';
 import { memory } from '../../www/pkg/raftlab_bg.wasm';
 
-/** Runs a SimConfig (JSON text) for `virtualMs` and reports like examples/sim_speed.rs. */
-function simSpeed(configJson, virtualMs) {
-  const sim = raftlab.Simulation.fromConfigJson(configJson);
+/** A world from a SimConfig as the reader's module encodes it (bench/browser/run.mjs reads it). */
+const build = (config) => raftlab.Simulation.fromConfigBytes(Uint8Array.from(config));
+
+/** Runs a SimConfig (its bytes, see `build`) for `virtualMs` and reports like examples/sim_speed.rs. */
+function simSpeed(config, virtualMs) {
+  const sim = build(config);
   const start = performance.now();
   sim.advance(virtualMs);
   const elapsedMs = performance.now() - start;
@@ -17,8 +20,8 @@ function simSpeed(configJson, virtualMs) {
 }
 
 /** Builds a run of `virtualMs` under load, then times seeks to `points` spread over it. */
-function seekTimes(configJson, virtualMs, points) {
-  const sim = raftlab.Simulation.fromConfigJson(configJson);
+function seekTimes(config, virtualMs, points) {
+  const sim = build(config);
   sim.advance(virtualMs);
   const times = [];
   for (let i = 0; i < points; i++) {
@@ -33,8 +36,8 @@ function seekTimes(configJson, virtualMs, points) {
 }
 
 /** Runs `totalMs` of virtual time in `chunkMs` slices; reports wasm memory after each slice. */
-function memoryOverTime(configJson, totalMs, chunkMs) {
-  const sim = raftlab.Simulation.fromConfigJson(configJson);
+function memoryOverTime(config, totalMs, chunkMs) {
+  const sim = build(config);
   const samples = [];
   for (let t = chunkMs; t <= totalMs; t += chunkMs) {
     sim.advance(chunkMs);

@@ -102,8 +102,9 @@ async function frameStats(context, base, nodes) {
 }
 
 /**
- * Rows that put the page's wasm in context: the validator's module (fetched only to check
- * scenario text from a URL, so not in the page's load) and the engine-only floor
+ * Rows that put the page's wasm in context: the reader's module (fetched on first use: scenario
+ * text from a URL, the settings panel, side by side, share links; not in the page's load) and
+ * the engine-only floor
  * (bench/size-floor.sh: the page's module with no input or output, what the wasm weighs before
  * any panel, document or error).
  */
@@ -111,9 +112,21 @@ function sizeContext() {
   const validator = gzipSync(readFileSync(path.join(ROOT, 'www/pkg-validate/raftlab_validate_bg.wasm')), { level: 9 }).length;
   const floor = JSON.parse(sh('bash', ['bench/size-floor.sh']));
   return [
-    ['validator wasm, fetched only for scenario text from a URL, gzip', `${fmt(validator / 1024)} KB`, '', ''],
+    ['reader wasm (scenarios from a URL, settings, side by side, share links), fetched on first use, gzip', `${fmt(validator / 1024)} KB`, '', ''],
     ['engine-only floor of the page\'s wasm (no input or output), gzip', `${fmt(floor.gzip / 1024)} KB`, 'report', ''],
   ];
+}
+
+/**
+ * The fixed world's configuration as the page's module builds it (`Simulation.fromConfigBytes`):
+ * read by the reader's module (www/pkg-validate) as the page does, here in Node; a plain array
+ * of bytes for page.evaluate.
+ */
+async function configBytes(configJson) {
+  const pkg = path.join(ROOT, 'www/pkg-validate');
+  const reader = await import(pathToFileURL(path.join(pkg, 'raftlab_validate.js')).href);
+  reader.initSync({ module: readFileSync(path.join(pkg, 'raftlab_validate_bg.wasm')) });
+  return [...reader.readConfig(configJson)];
 }
 
 /** Runs every browser figure; returns rows [metric, value, goal, met] (met: true/false/''). */
@@ -122,6 +135,7 @@ export async function browserRows() {
   const configPath = path.join(tmpdir(), 'raftlab-bench-config.json');
   const configJson = sh(example('sim_speed'), ['--print-config']);
   writeFileSync(configPath, configJson);
+  const config = await configBytes(configJson);
 
   const app = await serveStatic(DIST, '/');
   const benchSite = await serveStatic(path.join(ROOT, 'dist-bench'), '/');
@@ -155,15 +169,15 @@ export async function browserRows() {
     const page = await browser.context.newPage();
     await page.goto(benchSite.url);
     await page.waitForFunction(() => document.body.dataset.ready === 'true');
-    const seeks = await page.evaluate(([cfg, ms]) => globalThis.bench.seekTimes(cfg, ms, 20), [configJson, SEEK_RUN_MS]);
+    const seeks = await page.evaluate(([cfg, ms]) => globalThis.bench.seekTimes(cfg, ms, 20), [config, SEEK_RUN_MS]);
     rows.push(['seek within a 10-minute virtual run (median / max of 20)', `${fmt(quantile(seeks, 0.5))} / ${fmt(Math.max(...seeks))} ms`, '≤ 50 ms', Math.max(...seeks) <= 50]);
 
     // One run first: the engine compiles wasm with a baseline compiler and optimizes hot code
     // while it runs, so the first run measures compilation too (native code is compiled ahead).
     // Two such runs: the second still ran slower than the rest on this machine.
-    for (let i = 0; i < 2; i++) await page.evaluate(([cfg, ms]) => globalThis.bench.simSpeed(cfg, ms), [configJson, SPEED_RUN_MS]);
+    for (let i = 0; i < 2; i++) await page.evaluate(([cfg, ms]) => globalThis.bench.simSpeed(cfg, ms), [config, SPEED_RUN_MS]);
     const wasmRuns = [];
-    for (let i = 0; i < SPEED_RUNS; i++) wasmRuns.push(await page.evaluate(([cfg, ms]) => globalThis.bench.simSpeed(cfg, ms), [configJson, SPEED_RUN_MS]));
+    for (let i = 0; i < SPEED_RUNS; i++) wasmRuns.push(await page.evaluate(([cfg, ms]) => globalThis.bench.simSpeed(cfg, ms), [config, SPEED_RUN_MS]));
     const wasmRun = median(wasmRuns);
     const native = nativeSpeed(configPath);
     const nativeFacade = nativeSpeed(configPath, true);
@@ -172,7 +186,7 @@ export async function browserRows() {
     rows.push(['same fixed run (60 s virtual, 5 servers, load), native', `${fmt(native.elapsed_ms, 0)} ms bare (${fmt(native.deliveries / native.elapsed_ms * 1000, 0)} deliveries/s, ${fmt(SPEED_RUN_MS / native.elapsed_ms, 0)}× real time); ${fmt(nativeFacade.elapsed_ms, 0)} ms with the page facade's observers`, '', '']);
     rows.push(['same fixed run, wasm in Chromium (through the facade, warm, median of 5)', `${fmt(wasmRun.elapsed_ms, 0)} ms → ${fmt(ratio, 2)}× native with the same observers (${fmt(native.elapsed_ms / wasmRun.elapsed_ms, 2)}× bare native); trace hash ${sameHash ? 'identical' : `DIFFERS (${wasmRun.trace_hash} vs ${native.trace_hash})`}`, '≥ 0.6× native', ratio >= 0.6]);
 
-    const soak = await page.evaluate(([cfg, total, slice]) => globalThis.bench.memoryOverTime(cfg, total, slice), [configJson, SOAK_MS, SOAK_SLICE_MS]);
+    const soak = await page.evaluate(([cfg, total, slice]) => globalThis.bench.memoryOverTime(cfg, total, slice), [config, SOAK_MS, SOAK_SLICE_MS]);
     const mb = (b) => b / (1024 * 1024);
     const last = soak[soak.length - 1].heap_bytes;
     const half = soak[Math.floor(soak.length / 2) - 1].heap_bytes;

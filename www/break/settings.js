@@ -1,10 +1,12 @@
 // Protocol switches (pre-vote, check-quorum, batch size, timeouts, heartbeat) and broken-Raft
 // switches (the core's deliberate bugs and the KV's apply-without-dedup). Changing them needs a
-// new cluster: it restarts from the same seed, and says so. "Find a counterexample" sweeps
+// new cluster: it restarts from the same seed, and says so (the configuration is read by the
+// reader's module, ../reader.js, fetched on the first restart). "Find a counterexample" sweeps
 // seeds in a Web Worker and loads the first violating run at its violating step.
 import { el } from '../dom.js';
 import { setText, t } from '../i18n/index.js';
 import { errorText } from '../i18n/errors.js';
+import { loadReader, simulationFromConfig } from '../reader.js';
 import { span } from './text.js';
 
 /** Bug switches: [config path, hunt name]. */
@@ -22,20 +24,25 @@ export function stabilityRisk(heartbeatMs, electionMinMs) {
   return heartbeatMs * 2 > electionMinMs;
 }
 
-/** The running world's configuration with `patch(config)` applied, as a new Simulation. */
-export function rebuild(bindings, sim, patch) {
+/**
+ * The running world's configuration with `patch(config)` applied, as a new Simulation read by
+ * `reader` (a module from `loadReader`), from the same seed.
+ */
+export function rebuild(bindings, reader, sim, patch) {
   const config = sim.config();
   patch(config);
-  // The seed is a u64: keep its exact decimal text rather than a rounded JS number.
-  const json = JSON.stringify({ ...config, seed: 0 }).replace('"seed":0', `"seed":${sim.seed}`);
-  return bindings.Simulation.fromConfigJson(json);
+  return simulationFromConfig(bindings, reader, config, sim.seed);
 }
 
 export function installSettings(handle, protocolPanel, bugsPanel) {
   const { app } = handle;
-  const restartWith = (patch) => {
+  /** Restarts with `patch`; resolves to whether it did (the reader may not arrive, a setting may be refused: the lab says why). */
+  const restartWith = async (patch) => {
+    const sim = app.simulation();
+    const reader = await loadReader(app);
+    if (!reader) return false;
     let next;
-    try { next = rebuild(app.bindings, app.simulation(), patch); } catch (err) { app.showError(err); return false; }
+    try { next = rebuild(app.bindings, reader, sim, patch); } catch (err) { app.showError(err); return false; }
     app.adopt(next);
     app.notify(() => t('break.restarted', { seed: next.seed }));
     return true;

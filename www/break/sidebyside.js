@@ -1,7 +1,8 @@
 // Side by side: two clusters from the same seed with one setting different, advancing together
 // under one clock, with the same disruption applied to both (isolate the leader, then heal).
 // The classic lesson: without pre-vote the isolated server's term races ahead and disrupts the
-// healthy leader when the partition heals; with pre-vote it does not.
+// healthy leader when the partition heals; with pre-vote it does not. Both clusters are built
+// from the running world's configuration, read by the reader's module (../reader.js).
 import { el } from '../dom.js';
 import { setAttrText, setText, t } from '../i18n/index.js';
 import { span } from './text.js';
@@ -9,6 +10,7 @@ import { fitCanvas } from '../render/canvas.js';
 import { drawCluster } from '../render/cluster.js';
 import { fitRing, nodeRadiusFor, unitRing } from '../layout/ring.js';
 import { readFrame } from '../snapshot.js';
+import { loadReader, simulationFromConfig } from '../reader.js';
 
 export const SETTINGS = Object.freeze(['pre_vote', 'check_quorum']);
 const STEP_MS = 16;
@@ -32,16 +34,25 @@ export function installSideBySide(handle, panel) {
   let last = null;
   let isolated = null;
 
-  start.addEventListener('click', () => {
-    pair?.forEach((s) => s.free());
+  start.addEventListener('click', async () => {
     const base = app.simulation();
     const key = setting.value;
     const config = base.config();
-    pair = [true, false].map((on) => {
-      const c = { ...config, raft: { ...config.raft, [key]: on }, workload: { ...config.workload, enabled: false } };
-      const json = JSON.stringify({ ...c, seed: 0 }).replace('"seed":0', `"seed":${base.seed}`);
-      return app.bindings.Simulation.fromConfigJson(json);
-    });
+    const reader = await loadReader(app);
+    if (!reader) return;
+    const built = [];
+    try {
+      for (const on of [true, false]) {
+        const c = { ...config, raft: { ...config.raft, [key]: on }, workload: { ...config.workload, enabled: false } };
+        built.push(simulationFromConfig(app.bindings, reader, c, base.seed));
+      }
+    } catch (err) {
+      built.forEach((s) => s.free());
+      app.showError(err);
+      return;
+    }
+    pair?.forEach((s) => s.free());
+    pair = built;
     views.forEach((v, i) => {
       const title = [i === 0 ? 'break.side.with' : 'break.side.without', { setting: { key: `break.side.${key}` }, seed: base.seed }];
       setText(v.title, ...title);

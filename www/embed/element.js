@@ -7,7 +7,7 @@ import { t } from '../i18n/index.js';
 import { describeError } from '../i18n/errors.js';
 import { CONTROL_PARTS, embedOptions } from './options.js';
 import { scenarioText } from './scenarios.js';
-import { validateScenario } from './validate.js';
+import { validateScenario } from '../reader.js';
 import { createPlayer } from '../tutorial/player.js';
 import { decodeGlobal } from '../snapshot.js';
 
@@ -26,7 +26,7 @@ export function applyControls(root, controls) {
 
 /**
  * Plays a scenario's steps on `app` (no narration; learner steps are done automatically). Text
- * from a URL is validated in full first (./validate.js); resolves to whether it plays.
+ * from a URL is validated in full first (../reader.js); resolves to whether it plays.
  */
 export async function playScenario(app, nameOrUrl) {
   let text;

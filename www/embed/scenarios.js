@@ -1,6 +1,6 @@
 // Scenario files an embed can name (`scenario="leader_crash"`): the examples and the tutorial
 // chapters, bundled; any other value must be a URL to a scenario JSON file (validated in full
-// before it plays: ./validate.js).
+// before it plays: ../reader.js).
 import { isScenarioUrl } from './options.js';
 
 const examples = import.meta.webpackContext('../../scenarios/examples', { regExp: /\.json$/, recursive: false });

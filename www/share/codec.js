@@ -3,6 +3,7 @@
 // size before anything is built, so a malformed or hostile link is refused as a whole.
 import { deflateSync, Inflate, strFromU8, strToU8 } from 'fflate';
 import { MAX_COMMANDS } from './replay.js';
+import { configJson as configText } from '../reader.js';
 
 export const SESSION_VERSION = 1;
 /** Longest `s=` value accepted (browsers and servers start refusing URLs around 64 KB). */
@@ -109,5 +110,5 @@ export function parseSessionFile(text) {
 
 /** The world config as JSON text with the exact 64-bit seed (a JS number cannot hold it). */
 export function configJson(session) {
-  return JSON.stringify({ ...session.config, seed: '__SEED__' }).replace('"__SEED__"', session.seed);
+  return configText(session.config, session.seed);
 }

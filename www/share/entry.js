@@ -21,6 +21,7 @@ export function installShareEntry(app) {
     if (file) load().then((share) => share?.importFile(file));
   });
   const link = app.options.syncUrl ? new URLSearchParams(globalThis.location.search).get('s') : null;
-  const started = link !== null ? load().then((share) => { share?.openLink(link); }) : Promise.resolve();
+  // Resolves once the link was replayed (or refused): the replay waits for the reader's module.
+  const started = link !== null ? load().then((share) => share?.openLink(link)) : Promise.resolve();
   return { started, load };
 }

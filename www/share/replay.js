@@ -27,9 +27,10 @@ function forward(sim, clock, { steps = null, timeMs = null }) {
 }
 
 /**
- * Replays `commands` ([{ step, timeMs, action }], in order) into a fresh `sim`, then moves to
- * `at` ({ steps }, optional). Throws on a command the world refuses; the caller then discards
- * `sim` (the session on screen is never touched half-way).
+ * Replays `commands` ([{ step, timeMs, bytes }], in order; `bytes` is the command as the
+ * reader's `readAction` encodes it, all of them read before the replay starts) into a fresh
+ * `sim`, then moves to `at` ({ steps }, optional). Throws on a command the world refuses; the
+ * caller then discards `sim` (the session on screen is never touched half-way).
  */
 export function replay(sim, commands, at = null, now = () => globalThis.performance?.now() ?? Date.now()) {
   const clock = { now, deadline: now() + REPLAY_BUDGET_MS };
@@ -37,7 +38,7 @@ export function replay(sim, commands, at = null, now = () => globalThis.performa
     if (c.step < sim.steps) throw new Error(`command at step ${c.step} is out of order`);
     forward(sim, clock, { steps: c.step });
     forward(sim, clock, { timeMs: c.timeMs });
-    sim.applyAction(c.action);
+    sim.applyActionBytes(c.bytes);
   }
   if (at && Number.isFinite(at.steps)) {
     forward(sim, clock, { steps: at.steps });

@@ -1,9 +1,12 @@
 // Share / export / import for one lab: the session link (?s=…), session and trace JSON files, and
 // a PNG of the cluster canvas. Anything read is validated fully and replayed into a NEW simulation;
 // the lab only switches to it when that succeeded, so a bad link or file never harms the session.
-// Fetched on first use (a button, a ?s= link) by ./entry.js, which the app installs instead.
+// The configuration and the commands are read by the reader's module (../reader.js), fetched on
+// the first open. Fetched on first use (a button, a ?s= link) by ./entry.js, which the app
+// installs instead.
 import { setText, t } from '../i18n/index.js';
 import { describeError } from '../i18n/errors.js';
+import { loadReader } from '../reader.js';
 import { commandsOf, replay } from './replay.js';
 import { SessionError, configJson, decodeSession, encodeSession, parseSessionFile, sessionFile } from './codec.js';
 
@@ -15,12 +18,16 @@ export function sessionOf(sim) {
   };
 }
 
-/** Builds (without touching the page) the simulation a session describes. */
-export function buildSession(bindings, session) {
+/**
+ * Builds (without touching the page) the simulation a session describes, with `reader` (a
+ * module from `loadReader`): every command is read first, then the world is built and replayed.
+ */
+export function buildSession(bindings, reader, session) {
   let sim;
   try {
-    sim = bindings.Simulation.fromConfigJson(configJson(session));
-    replay(sim, session.commands, session.at);
+    const commands = session.commands.map((c) => ({ step: c.step, timeMs: c.timeMs, bytes: reader.readAction(c.action) }));
+    sim = bindings.Simulation.fromConfigBytes(reader.readConfig(configJson(session)));
+    replay(sim, commands, session.at);
   } catch (err) {
     sim?.free();
     throw new SessionError('share.error.replay', describeError(err));
@@ -45,13 +52,19 @@ export function installShare(app) {
     app.notify(t(key, {}) + (err?.detail ? ` (${err.detail})` : ''));
   };
 
-  /** Applies a session (already validated): all or nothing. */
-  function load(session) {
-    const sim = buildSession(app.bindings, session);
+  /**
+   * Applies a session (already validated): all or nothing. Resolves to whether it was applied
+   * (false when the reader could not be fetched: the lab then says so).
+   */
+  async function load(session) {
+    const reader = await loadReader(app);
+    if (!reader) return false;
+    const sim = buildSession(app.bindings, reader, session);
     app.tutorial?.close?.();
     app.pause();
     app.adopt(sim);
     app.notify(t('share.loaded', { hash: sim.traceHash() }));
+    return true;
   }
 
   function link() {
@@ -89,16 +102,16 @@ export function installShare(app) {
     async importFile(file) {
       try {
         if (file.size > 4_000_000) throw new SessionError('share.error.tooLarge');
-        load(parseSessionFile(await file.text()));
+        await load(parseSessionFile(await file.text()));
       } catch (err) { fail(err); }
     },
     session: () => sessionOf(app.simulation()),
-    /** Opens an `s=` text; returns whether it was applied (else a translated error is shown). */
-    openLink(text) {
-      try { load(decodeSession(text)); return true; } catch (err) { fail(err); return false; }
+    /** Opens an `s=` text; resolves to whether it was applied (else a translated error is shown). */
+    async openLink(text) {
+      try { return await load(decodeSession(text)); } catch (err) { fail(err); return false; }
     },
-    openFileText(text) {
-      try { load(parseSessionFile(text)); return true; } catch (err) { fail(err); return false; }
+    async openFileText(text) {
+      try { return await load(parseSessionFile(text)); } catch (err) { fail(err); return false; }
     },
   };
   if (app.options.testHandle) globalThis.raftlabShare = api;

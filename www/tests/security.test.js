@@ -94,24 +94,43 @@ test('hostile session files are refused with a reason: wrong types, 10 MB string
   assert.equal({}.polluted, undefined);
 });
 
+/** The reader's bytes of `{ type: 'heal' }` (format version 1, tag 7): replay only passes them on. */
+const HEAL = Uint8Array.of(1, 7);
+
 test('a share link whose moment is out of reach is refused by the replay budget, not a frozen page', () => {
   // A world that always has another step (workload on): it never stops by itself.
-  const endless = { steps: 0, nowMs: 0, seekStep(n) { this.steps = n; this.nowMs += 1; }, seek(t) { this.nowMs = t; this.steps += 5; }, applyAction() {} };
+  const endless = { steps: 0, nowMs: 0, seekStep(n) { this.steps = n; this.nowMs += 1; }, seek(t) { this.nowMs = t; this.steps += 5; }, applyActionBytes() {} };
   let t = 0;
   const clock = () => (t += 50);
   assert.throws(() => replay(endless, [], { steps: Number.MAX_SAFE_INTEGER, nowMs: 0 }, clock), ReplayTimeout);
   assert.ok(t <= REPLAY_BUDGET_MS + 200, `stopped within the budget (${t} ms)`);
   const far = { ...endless, steps: 0, nowMs: 0 };
   t = 0;
-  assert.throws(() => replay(far, [{ step: 0, timeMs: Number.MAX_SAFE_INTEGER, action: { type: 'heal' } }], null, clock), /replay stopped/);
+  assert.throws(() => replay(far, [{ step: 0, timeMs: Number.MAX_SAFE_INTEGER, bytes: HEAL }], null, clock), /replay stopped/);
   // A reachable moment replays in chunks to exactly the same place.
   const small = { ...endless, steps: 0, nowMs: 0 };
   replay(small, [], { steps: 50_000, nowMs: 0 }, () => 0);
   assert.equal(small.steps, 50_000);
   // An idle world (nothing left to run) ends the replay instead of spinning.
-  const idle = { steps: 3, nowMs: 0, seekStep() {}, seek(t2) { this.nowMs = t2; }, applyAction() {} };
+  const idle = { steps: 3, nowMs: 0, seekStep() {}, seek(t2) { this.nowMs = t2; }, applyActionBytes() {} };
   replay(idle, [], { steps: 1_000, nowMs: 10 }, () => 0);
   assert.equal(idle.nowMs, 10);
+});
+
+test('a replay applies each command\'s bytes when the world reaches its step and time, in order', () => {
+  const applied = [];
+  const sim = {
+    steps: 0, nowMs: 0,
+    seekStep(n) { this.steps = n; this.nowMs = n * 10; },
+    seek(t) { this.nowMs = t; this.steps = Math.floor(t / 10); },
+    applyActionBytes(bytes) { applied.push([this.steps, this.nowMs, [...bytes]]); this.steps += 1; },
+  };
+  const crash = Uint8Array.of(1, 0, 2);
+  replay(sim, [{ step: 3, timeMs: 35, bytes: crash }, { step: 9, timeMs: 90, bytes: HEAL }], { steps: 12, nowMs: 130 }, () => 0);
+  assert.deepEqual(applied, [[3, 35, [1, 0, 2]], [9, 90, [...HEAL]]]);
+  assert.deepEqual([sim.steps, sim.nowMs], [13, 130]);
+  // A command whose step the world already passed is out of order: refused, not reordered.
+  assert.throws(() => replay({ ...sim, steps: 5 }, [{ step: 2, timeMs: 0, bytes: HEAL }], null, () => 0), /out of order/);
 });
 
 test('links are bounded before they are decoded', () => {
