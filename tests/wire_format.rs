@@ -14,8 +14,8 @@ use raftlab::json;
 use raftlab::kv::{DecodeError, KvConfig, Operation};
 use raftlab::raft::{Bugs, Config};
 use raftlab::sim::wire::{
-    decode_action, decode_config, encode_action, encode_config, WireError, MAX_NESTING,
-    WIRE_FORMAT_VERSION,
+    decode_action, decode_config, encode_action, encode_config, WireError, ACTION_FIELDS,
+    CONFIG_FIELDS, MAX_NESTING, WIRE_FORMAT_VERSION,
 };
 use raftlab::sim::{Action, FaultConfig, LinkConfig, OpMix, SimConfig, WorkloadConfig};
 use raftlab::wasm::{scenario_file, validator};
@@ -355,6 +355,75 @@ fn scheduled_commands_nest_as_deep_as_the_json_reader_allows_and_no_deeper() {
     assert!(decode_action(&bytes).is_err());
 }
 
+fn varint(mut v: u64, out: &mut Vec<u8>) {
+    while v >= 0x80 {
+        out.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// The largest value of a field kind of the tables.
+fn largest(kind: u8) -> u64 {
+    match kind {
+        b'f' => 1,
+        b'i' => u64::from(u32::MAX),
+        b'n' => u64::MAX,
+        other => panic!("unknown kind {other}"),
+    }
+}
+
+/// The bytes of a value whose scalar fields are all 0 but field `k`, which is `value`.
+fn with_field(head: &[u8], kinds: &[u8], k: usize, value: u64, tail: &[u8]) -> Vec<u8> {
+    let mut bytes = head.to_vec();
+    for i in 0..kinds.len() {
+        varint(if i == k { value } else { 0 }, &mut bytes);
+    }
+    bytes.extend(tail);
+    bytes
+}
+
+// The tables say what each field holds: every field at its kind's largest value reads back
+// to the same bytes (a 32-bit or boolean field marked wider would not), and one more is
+// refused (a field marked narrower than its type would refuse values the encoder writes).
+#[test]
+fn every_field_holds_exactly_its_kinds_range() {
+    let v = WIRE_FORMAT_VERSION;
+    for (k, &kind) in CONFIG_FIELDS.iter().enumerate() {
+        let max = largest(kind);
+        let bytes = with_field(&[v], CONFIG_FIELDS, k, max, &[]);
+        let config = decode_config(&bytes).unwrap_or_else(|e| panic!("field {k}: {e}"));
+        assert_eq!(encode_config(&config), bytes, "field {k}");
+        if max < u64::MAX {
+            let over = with_field(&[v], CONFIG_FIELDS, k, max + 1, &[]);
+            assert!(
+                matches!(decode_config(&over), Err(WireError::OutOfRange { got, .. }) if got == max + 1)
+            );
+        }
+    }
+    for (tag, kinds) in ACTION_FIELDS.iter().enumerate() {
+        // What follows the scalars: no groups, a `get` of "", a `heal`.
+        let tail: &[u8] = match tag {
+            4 => &[0],
+            10 => &[1, 0],
+            18 => &[7],
+            _ => &[],
+        };
+        let head = [v, tag as u8];
+        for (k, &kind) in kinds.as_bytes().iter().enumerate() {
+            let max = largest(kind);
+            let bytes = with_field(&head, kinds.as_bytes(), k, max, tail);
+            let action =
+                decode_action(&bytes).unwrap_or_else(|e| panic!("tag {tag} field {k}: {e}"));
+            assert_eq!(encode_action(&action), bytes, "tag {tag} field {k}");
+            if max < u64::MAX {
+                let over = with_field(&head, kinds.as_bytes(), k, max + 1, tail);
+                assert!(decode_action(&over).is_err(), "tag {tag} field {k}");
+            }
+        }
+    }
+}
+
 #[test]
 fn every_strict_prefix_and_every_extra_byte_is_refused() {
     let mut encodings: Vec<Vec<u8>> = every_action().iter().map(encode_action).collect();
@@ -391,20 +460,28 @@ fn malformed_bytes_are_refused_with_their_reason() {
     assert!(refused(&[2, 7]).contains("version 2"));
     assert!(refused(&[v, 25]).contains("unknown action tag 25"));
     assert!(refused(&[v, 200]).contains("unknown action tag 200"));
-    // A server id of 2^32 does not fit the id's 32 bits.
-    assert!(refused(&[v, 0, 0x80, 0x80, 0x80, 0x80, 0x10]).contains("does not fit 32 bits"));
-    // A non-canonical varint, a flag of 2, an unknown operation, bad UTF-8.
+    // A server id of 2^32 does not fit the id's 32 bits; a flag is 0 or 1.
+    assert_eq!(
+        decode_action(&[v, 0, 0x80, 0x80, 0x80, 0x80, 0x10]),
+        Err(WireError::OutOfRange {
+            at: 2,
+            got: 1 << 32,
+            max: u64::from(u32::MAX)
+        })
+    );
+    assert!(refused(&[v, 11, 2]).contains("holds 2, above its largest value 1"));
+    assert!(refused(&[v, 10, 1, 2, 1, 0]).contains("holds 2"));
+    // A non-canonical varint, an unknown operation, bad UTF-8.
     assert!(refused(&[v, 0, 0x81, 0x00]).contains("canonical"));
-    assert!(refused(&[v, 11, 2]).contains("expected 0 or 1"));
-    assert!(refused(&[v, 10, 1, 9]).contains("unknown operation tag 9"));
-    assert!(refused(&[v, 10, 1, 1, 2, 0xc3, 0x28, 0]).contains("UTF-8"));
+    assert!(refused(&[v, 10, 1, 0, 9]).contains("unknown operation tag 9"));
+    assert!(refused(&[v, 10, 1, 0, 1, 2, 0xc3, 0x28]).contains("UTF-8"));
     // A partition claiming 2^40 groups, or a key of 2^40 bytes, in a few bytes: refused as cut
     // short before anything is reserved.
     let huge = [0x80, 0x80, 0x80, 0x80, 0x80, 0x20];
     let mut groups = vec![v, 4];
     groups.extend(huge);
     assert!(refused(&groups).contains("truncated"));
-    let mut key = vec![v, 10, 1, 1];
+    let mut key = vec![v, 10, 1, 0, 1];
     key.extend(huge);
     assert!(refused(&key).contains("truncated"));
     let mut config = encode_config(&SimConfig::default());
