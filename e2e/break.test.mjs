@@ -534,3 +534,82 @@ test('without a pointer: a link chosen from the list opens its menu, and the key
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('new settings restart the cluster from the same seed through the reader; a refused one is explained; the run shares exactly', async () => {
+  const { page, problems } = await openPage(browser.context, `${server.url}?seed=33&speed=2&nodes=3`);
+  await leader(page);
+  // Pre-vote off and a batch of 5: the reader reads the new configuration, the page builds it.
+  await page.click('#break-tab-protocol');
+  await page.uncheck('#break-prevote');
+  await page.fill('#break-batch', '5');
+  await page.click('#break-protocol-apply');
+  await page.waitForFunction((text) => document.getElementById('notice').textContent === text, translate('break.restarted', { seed: '33' }, 'en'), { timeout: WAIT_MS });
+  await page.click('#share-link');
+  await page.waitForSelector('#share-out', { state: 'visible' });
+  const config = await page.evaluate(() => window.raftlabShare.session().config);
+  assert.equal(config.raft.pre_vote, false);
+  assert.equal(config.raft.max_entries_per_append, 5);
+  assert.equal(await page.evaluate(() => window.raftlab.seed()), '33');
+  // A heartbeat as long as the shortest election timeout: the world refuses it, in words.
+  const emin = await page.inputValue('#break-emin');
+  await page.fill('#break-heartbeat', emin);
+  await page.click('#break-protocol-apply');
+  const refused = translate('error.command', { message: translate('error.raftConfig.heartbeatTooSlow', { heartbeat: Number(emin), min: Number(emin) }, 'en') }, 'en');
+  await page.waitForFunction((text) => document.getElementById('notice').textContent === text, refused, { timeout: WAIT_MS });
+  assert.equal((await page.evaluate(() => window.raftlabShare.session().config)).raft.heartbeat_interval_ms, config.raft.heartbeat_interval_ms, 'the running cluster is unchanged');
+  // Commands on the restarted cluster, then its link: another page replays it to the same trace.
+  await leader(page);
+  await page.keyboard.press('c'); // crash the leader
+  await page.waitForTimeout(300);
+  await page.click('#play'); // pause
+  const session = await page.evaluate(() => window.raftlabShare.session());
+  assert.ok(session.commands.length >= 1, 'the crash is in the command log');
+  await page.click('#share-link');
+  const url = await page.inputValue('#share-url');
+  const { page: other, problems: p2 } = await openPage(browser.context, url);
+  await other.waitForFunction(() => window.raftlabShare !== undefined, null, { timeout: WAIT_MS });
+  assert.equal(await other.evaluate(() => window.raftlabShare.session().traceHash), session.traceHash);
+  assert.equal((await other.evaluate(() => window.raftlabShare.session().config)).raft.pre_vote, false);
+  assert.deepEqual([...problems, ...p2], []);
+  await other.close();
+  await page.close();
+});
+
+test('side by side builds both clusters from the running one through the reader, and they run', async () => {
+  const { page, problems } = await openPage(browser.context, `${server.url}?seed=44&speed=2&nodes=5`);
+  await page.click('#break-tab-side');
+  await page.selectOption('#break-side-setting', 'check_quorum');
+  await page.click('#break-side-start');
+  const stats = () => page.evaluate(() => [0, 1].map((i) => document.getElementById(`break-side-stats-${i}`).textContent));
+  await page.waitForFunction(() => [0, 1].every((i) => document.getElementById(`break-side-stats-${i}`).textContent !== ''), null, { timeout: WAIT_MS });
+  const titles = await page.$$eval('#break-panel-side h3', (hs) => hs.map((h) => h.textContent));
+  assert.equal(titles.length, 2);
+  for (const title of titles) assert.match(title, /44/, 'both clusters start from the lab\'s seed');
+  const first = await stats();
+  await page.waitForFunction((was) => [0, 1].every((i) => document.getElementById(`break-side-stats-${i}`).textContent !== was[i]), first, { timeout: WAIT_MS });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a reader that cannot be fetched is explained when new settings are applied, and the next try fetches it', async () => {
+  const { page, problems } = await openPage(browser.context, `${server.url}?seed=55&speed=2&nodes=3`);
+  await page.click('#break-tab-protocol');
+  await page.waitForSelector('#break-protocol-apply');
+  // The reader's chunk fails to arrive once, then its wasm: each time the lab explains it and
+  // keeps its cluster; the next click fetches again and restarts.
+  for (const ext of ['js', 'wasm']) {
+    await page.route(new RegExp(`\\.${ext}$`), (route) => route.abort('failed'), { times: 1 });
+    await page.click('#break-protocol-apply');
+    await page.waitForFunction(() => /could not be loaded/.test(document.getElementById('notice').textContent), null, { timeout: WAIT_MS });
+    assert.equal(await page.evaluate(() => window.raftlab.seed()), '55', ext);
+  }
+  await page.waitForFunction(() => window.raftlab.frame().global.nowMs > 4000, null, { timeout: WAIT_MS });
+  const before = (await frame(page)).global.nowMs;
+  await page.click('#break-protocol-apply');
+  await page.waitForFunction((text) => document.getElementById('notice').textContent === text, translate('break.restarted', { seed: '55' }, 'en'), { timeout: WAIT_MS });
+  assert.ok((await frame(page)).global.nowMs < before, 'a new cluster, from the start');
+  const expected = (p) => /requestfailed: .*\.(js|wasm)$|ChunkLoadError|Loading chunk|Failed to fetch|Failed to load resource: net::ERR_FAILED/.test(p);
+  assert.equal(problems.filter(expected).length >= 2, true, 'the failed fetches were seen');
+  assert.deepEqual(problems.filter((p) => !expected(p)), []);
+  await page.close();
+});
