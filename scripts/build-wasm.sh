@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Compiles the crate to wasm32 twice and generates the JS bindings of each module:
 #   www/pkg           the page's module (default features: the `Simulation` facade)
-#   www/pkg-validate  the validator's module (feature `validator` alone: `validateScenario`),
-#                     which the page fetches only to check scenario text it did not ship
+#   www/pkg-validate  the reader's module (feature `validator` alone: `validateScenario`,
+#                     `readConfig`, `readAction`), which the page fetches on first use
 #   scripts/build-wasm.sh dev       debug builds (fast to compile)
 #   scripts/build-wasm.sh release   release builds + wasm-opt -Oz (npm's binaryen)
 set -euo pipefail
@@ -48,6 +48,6 @@ fi
 bindings "$built/$page_dir/raftlab.wasm" www/pkg raftlab bundler
 cargo build --lib --target wasm32-unknown-unknown --profile "$validator_profile" \
   --no-default-features --features validator
-# `--target web`: the page's code fetches and instantiates the validator itself (its default
+# `--target web`: the page's code fetches and instantiates the reader itself (its default
 # export), so a failed fetch can be tried again; webpack would keep a failed wasm module failed.
 bindings "$built/$validator_profile/raftlab.wasm" www/pkg-validate raftlab_validate web

@@ -7,7 +7,7 @@
 //! ([`Scenario::from_json`](super::Scenario::from_json)) does: an object, only its known keys,
 //! each once. It reads `cluster` with the same types, at the same paths, with the same checks;
 //! every other section is skipped without being read.
-//! Scenario text that did not ship with the page is validated in full first, by the validator's
+//! Scenario text that did not ship with the page is validated in full first, by the reader's
 //! own module (`validateScenario`, feature `validator`).
 
 use serde::de::IgnoredAny;

@@ -1,5 +1,6 @@
-//! `applyAction`'s reader: an [`Action`] object (`{ type: 'cut_link', from: 1, to: 2,
-//! both: false }`, the format of the command log and of saved runs) read field by field.
+//! `readAction`'s reader (the reader's module; the page applies the bytes it returns): an
+//! [`Action`] object (`{ type: 'cut_link', from: 1, to: 2, both: false }`, the format of the
+//! command log and of saved runs) read field by field.
 //!
 //! It accepts exactly what serde's derived reader of [`Action`] accepts (the tests below
 //! compare the two on every variant), but serde reads an internally tagged enum by buffering

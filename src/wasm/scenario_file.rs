@@ -4,7 +4,7 @@
 //!
 //! The page's module reads only the cluster ([`cluster_config`]): the scenarios it ships are
 //! validated in full by the test suite, and text from elsewhere (an embed's scenario URL) is
-//! validated in full by the validator's own module ([`validate`], `validateScenario`) first.
+//! validated in full by the reader's own module ([`validate`], `validateScenario`) first.
 
 use super::errors::FacadeError;
 use crate::scenario::{ClusterSpec, Scenario};
