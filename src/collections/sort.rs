@@ -13,7 +13,7 @@
 const INSERTION_MAX: usize = 16;
 
 /// Sorts `v` so that `less` never holds between an element and one before it. Not stable for
-/// slices longer than [`INSERTION_MAX`]: use it where equal elements are indistinguishable.
+/// slices longer than `INSERTION_MAX`: use it where equal elements are indistinguishable.
 pub fn sort_unstable_by<T>(v: &mut [T], mut less: impl FnMut(&T, &T) -> bool) {
     if v.len() <= INSERTION_MAX {
         for i in 1..v.len() {

@@ -1,7 +1,7 @@
 //! The trace: one record per step, a bounded ring of recent records and a running hash of
 //! every record ever written (so two runs compare by one number).
 //!
-//! A record is structured ([`What`] and [`Note`]s of plain numbers), not text: the hot steps
+//! A record is structured (`What` and `Note`s of plain numbers), not text: the hot steps
 //! (message deliveries, timers, applies) cost a few words of hashing instead of formatting a
 //! line. The text line is rendered only when someone reads it ([`Trace::lines`]), in the same
 //! form as always: `t=<ms> #<step> <what> | <note> | …`.
@@ -476,7 +476,7 @@ impl Chunk {
 
 /// Recent records plus the hash of all of them.
 ///
-/// The kept records sit in chunks of [`CHUNK`]; every chunk but the last is full and never
+/// The kept records sit in chunks of `CHUNK`; every chunk but the last is full and never
 /// changes again, so it is shared, not copied, when the world is cloned into a checkpoint
 /// (the last chunk is copied once, by the next push after the clone).
 #[derive(Debug, Clone)]

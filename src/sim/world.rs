@@ -106,7 +106,7 @@ impl Checkpoint {
     }
 }
 
-/// The whole simulated cluster at one instant. `Clone` copies it; a [`Checkpoint`] is the
+/// The whole simulated cluster at one instant. `Clone` copies it; a `Checkpoint` is the
 /// lighter copy time travel keeps.
 #[derive(Debug, Clone)]
 pub struct World {
