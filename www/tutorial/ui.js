@@ -8,6 +8,7 @@ import { t } from '../i18n/index.js';
 import { createPlayer } from './player.js';
 import { holds, resolveRef } from './conditions.js';
 import { replay, commandsOf } from '../share/replay.js';
+import { loadReader } from '../reader.js';
 import CHAPTERS from './chapters.json';
 import en from './text/en.json';
 import tr from './text/tr.json';
@@ -128,16 +129,25 @@ export function installTutorial(app) {
     startStop();
   }
 
-  /** Back: rebuild the run exactly as it was at the start of the previous stop. */
-  function back() {
+  /**
+   * Back: rebuild the run exactly as it was at the start of the previous stop, from the
+   * chapter's world and the commands logged before that moment. The commands are read into the
+   * page's bytes by the reader's module (../reader.js, fetched on the first Back unless already
+   * there); a Back that another move overtook while it waited for it does nothing.
+   */
+  async function back() {
     if (!player) return;
-    const i = player.stop() === 0 ? 0 : player.stop() - 1;
+    const [mine, from, old] = [player, player.stop(), app.simulation()];
+    const i = from === 0 ? 0 : from - 1;
     const at = player.position(i);
-    const old = app.simulation();
+    const reader = await loadReader(app);
+    if (!reader || player !== mine || player.stop() !== from || app.simulation() !== old) return;
     let sim;
     try {
+      const commands = commandsOf(old).filter((c) => c.step < at)
+        .map((c) => ({ step: c.step, timeMs: c.timeMs, bytes: reader.readAction(c.action) }));
       sim = app.bindings.Simulation.fromScenarioJson(scenarioText(chapter));
-      replay(sim, commandsOf(old).filter((c) => c.step < at), { steps: at });
+      replay(sim, commands, { steps: at });
     } catch (err) { sim?.free(); app.showError(err); return; }
     player.rewind(i);
     app.adopt(sim);
