@@ -36,7 +36,7 @@ module.exports = [
     languageOptions: { sourceType: 'module', globals: { ...globals.node, ...globals.browser } },
   },
   {
-    files: ['*.js'],
+    files: ['*.js', 'scripts/**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
   },
   {

@@ -1,6 +1,6 @@
 // Bundles the front end (www/) and the wasm modules scripts/build-wasm.sh generates: the page's
 // (www/pkg) and the reader's (www/pkg-validate, an asset of its own chunk, fetched on first use:
-// www/reader.js).
+// www/reader.js). The reader also runs here, in Node, on the scenario files the lab bundles.
 const path = require('node:path');
 const fs = require('node:fs');
 const HtmlWebpackPlugin = require('html-webpack-plugin');
@@ -31,7 +31,14 @@ module.exports = (_env, argv) => {
     // No eval-based source maps: the page's Content-Security-Policy forbids eval.
     devtool: production ? false : 'source-map',
     experiments: { asyncWebAssembly: true, css: true },
-    module: { rules: [{ test: /\.html$/, include: path.resolve(__dirname, 'www/lab'), type: 'asset/source' }] },
+    module: {
+      rules: [
+        { test: /\.html$/, include: path.resolve(__dirname, 'www/lab'), type: 'asset/source' },
+        // Bundled scenarios carry the bytes of their cluster's world, read at build time by the
+        // reader's module (scripts/scenario-loader.cjs): the page builds them without the reader.
+        { test: /\.json$/, include: path.resolve(__dirname, 'scenarios'), use: path.resolve(__dirname, 'scripts/scenario-loader.cjs') },
+      ],
+    },
     performance: { hints: false },
     plugins: [
       new HtmlWebpackPlugin({ template: './index.html', favicon: false, chunks: ['main'], templateParameters: { labMarkup: labMarkup() } }),

@@ -1,12 +1,13 @@
 // Embedding on the production build: two <raft-lab> elements on docs.html run independently,
-// embed.html in an iframe answers postMessage only from the origins it was given, and a scenario
-// from a URL is checked in full by the validator's own wasm module before it plays.
+// embed.html in an iframe answers postMessage only from the origins it was given, a bundled
+// scenario plays without the reader's module (its world's bytes were read at build time), and a
+// scenario from a URL is read and checked in full by the reader's own wasm module before it plays.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { launchBrowser, openPage, serveStatic } from './harness.mjs';
+import { ROOT, launchBrowser, openPage, serveStatic } from './harness.mjs';
 
 const WAIT_MS = 30_000;
 let server;
@@ -143,11 +144,50 @@ const notice = (page, id) => page.evaluate((sel) => {
 }, id);
 const labCommands = (page, id) => page.evaluate((sel) => document.getElementById(sel).app.simulation().commandLog().map((c) => c.action?.type ?? c.type), id);
 
+test('an embed naming a bundled scenario plays it without fetching the reader', async () => {
+  // The wasm files fetched: only the page's module (webpack names it `*.module.wasm`; the
+  // reader's module is a plain asset, `<hash>.wasm`), as the scenario's world's bytes were read
+  // at build time.
+  const wasm = [];
+  const onRequest = (r) => { const p = new URL(r.url()).pathname; if (p.endsWith('.wasm')) wasm.push(p); };
+  browser.context.on('request', onRequest);
+  try {
+    const scenario = JSON.parse(readFileSync(path.join(ROOT, 'scenarios/examples/partition_and_heal.json'), 'utf8'));
+    // embed.html (iframes): ready once the scenario was loaded or refused; a refusal is a notice.
+    const { page: frame, problems } = await openPage(browser.context, `${server.url}embed.html?scenario=partition_and_heal&autoplay`);
+    assert.equal(await frame.evaluate(() => document.body.dataset.ready), 'true');
+    assert.equal(await frame.evaluate(() => document.getElementById('notice').hidden), true, 'no error notice');
+    assert.deepEqual(wasm.filter((p) => !p.endsWith('.module.wasm')), [], 'no reader');
+    await frame.close();
+    // <raft-lab scenario="…"> added to a page.
+    const { page, problems: p2 } = await openPage(browser.context, `${server.url}docs.html`);
+    await page.waitForFunction(() => document.getElementById('lab-a').dataset.ready === 'true', null, { timeout: WAIT_MS });
+    await page.evaluate(() => {
+      const lab = document.createElement('raft-lab');
+      lab.id = 'lab-bundled';
+      for (const [k, v] of [['scenario', 'partition_and_heal'], ['lang', 'en'], ['autoplay', ''], ['height', '400']]) lab.setAttribute(k, v);
+      document.body.append(lab);
+    });
+    await page.waitForFunction(() => document.getElementById('lab-bundled').dataset.ready === 'true', null, { timeout: WAIT_MS });
+    assert.equal(await notice(page, 'lab-bundled'), null);
+    const state = await labState(page, 'lab-bundled');
+    assert.equal(state.seed, String(scenario.cluster.seed), 'the scenario\'s own cluster');
+    assert.equal(await page.evaluate(() => document.getElementById('lab-bundled').app.simulation().nodes), scenario.cluster.servers);
+    await page.waitForFunction((t) => document.getElementById('lab-bundled').state.nowMs > t + 100, state.nowMs, { timeout: WAIT_MS });
+    assert.ok(wasm.length >= 2, `the page's module was fetched: ${wasm.join(', ')}`);
+    assert.deepEqual(wasm.filter((p) => !p.endsWith('.module.wasm')), [], 'no reader');
+    assert.deepEqual([...problems, ...p2], []);
+    await page.close();
+  } finally {
+    browser.context.off('request', onRequest);
+  }
+});
+
 test('a scenario URL with a malformed step is refused by the validator at its path, and the lab runs on; a valid one plays', async () => {
   const { page, problems } = await openPage(browser.context, `${server.url}docs.html`);
   await page.waitForFunction(() => document.getElementById('lab-a').dataset.ready === 'true', null, { timeout: WAIT_MS });
-  // A new embed whose scenario attribute is a URL: the page's wasm would read its cluster; the
-  // validator refuses the step, the notice names where, and the lab runs its own cluster.
+  // A new embed whose scenario attribute is a URL: the reader refuses the step (the page's wasm
+  // reads no scenario text), the notice names where, and the lab runs its own cluster.
   await page.evaluate(() => {
     const lab = document.createElement('raft-lab');
     lab.id = 'lab-url';
@@ -159,7 +199,7 @@ test('a scenario URL with a malformed step is refused by the validator at its pa
   const before = await labState(page, 'lab-url');
   assert.equal(before.seed, '12', 'the lab keeps the cluster of its own attributes');
   await page.waitForFunction((t) => document.getElementById('lab-url').state.nowMs > t + 100, before.nowMs, { timeout: WAIT_MS });
-  // load(url) of a valid scenario: validated, then its cluster is built and its steps play.
+  // load(url) of a valid scenario: read and validated, then its cluster is built and its steps play.
   assert.equal(await page.evaluate(() => document.getElementById('lab-url').load('test-scenarios/good.json')), true);
   assert.equal((await labState(page, 'lab-url')).seed, '31');
   assert.equal(await page.evaluate(() => document.getElementById('lab-url').app.simulation().nodes), 4);

@@ -116,6 +116,38 @@ test('Back restores the exact state at the start of the previous step', async ()
   await page.close();
 });
 
+test('Back across stops that logged commands (a partition, a write) replays them exactly', async () => {
+  // Chapter 8: stop 2 isolates the leader (a learner step, done by the deep link's
+  // fast-forward), stop 3 writes on the majority side; Back from stop 5 to stop 4 rebuilds the
+  // run with both commands.
+  const { page, problems } = await openPage(browser.context, `${server.url}?tutorial=8&step=3`);
+  const entry = () => page.evaluate(() => window.raftlabTutorial.entry());
+  const commandMarks = () => page.evaluate(() => window.raftlab.timeline().marks.filter((m) => m.kind === 'command').length);
+  await page.waitForFunction(() => window.raftlabTutorial?.state()?.stop === 2, null, { timeout: WAIT_MS });
+  await page.waitForFunction(() => window.raftlabTutorial.state().done, null, { timeout: WAIT_MS });
+  await page.click('#tut-next');
+  await page.waitForFunction(() => window.raftlabTutorial.state().stop === 3, null, { timeout: WAIT_MS });
+  const first = await entry();
+  const marksAtFirst = await commandMarks();
+  assert.ok(marksAtFirst >= 2, `the partition and the write were logged before stop 4 (${marksAtFirst})`);
+  await page.waitForFunction(() => window.raftlabTutorial.state().waiting === 'learner', null, { timeout: WAIT_MS });
+  await page.evaluate(() => window.raftlabTutorial.doLearnerStep()); // heal, for the learner
+  await page.waitForFunction(() => window.raftlabTutorial.state().done, null, { timeout: WAIT_MS });
+  await page.click('#tut-next');
+  await page.waitForFunction(() => window.raftlabTutorial.state().stop === 4, null, { timeout: WAIT_MS });
+  assert.notEqual((await entry()).hash, first.hash);
+  await page.click('#tut-back');
+  await page.waitForFunction(() => window.raftlabTutorial.state().stop === 3, null, { timeout: WAIT_MS });
+  assert.deepEqual(await entry(), first, 'same step count, time and trace hash as the first visit');
+  assert.equal(await commandMarks(), marksAtFirst, 'the commands before the stop were replayed, the heal after it was not');
+  // The stop plays on from there as the first time: the learner heals and the cluster converges.
+  await page.waitForFunction(() => window.raftlabTutorial.state().waiting === 'learner', null, { timeout: WAIT_MS });
+  await page.evaluate(() => window.raftlabTutorial.doLearnerStep());
+  await page.waitForFunction(() => window.raftlabTutorial.state().done, null, { timeout: WAIT_MS });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('a shared URL reproduces the same moment (same trace hash)', async () => {
   const { page, problems } = await openPage(browser.context, `${server.url}?seed=21&speed=3`);
   await page.waitForFunction(() => window.raftlab.frame().global.leader !== null, null, { timeout: WAIT_MS });

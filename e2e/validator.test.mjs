@@ -1,9 +1,12 @@
-// The validator's wasm module as the build made it (www/pkg-validate, from `npm run build`), in
-// Node: it accepts every scenario file the lab ships, and refuses a malformed document with the
-// structured error the page words (`code`, and `params` with the JSON path and the reason).
+// The reader's wasm module as the build made it (www/pkg-validate, from `npm run build`), in
+// Node: it reads every scenario file the lab ships, and refuses a malformed document with the
+// structured error the page words (`code`, and `params` with the JSON path and the reason); the
+// webpack loader that bundles the shipped scenarios with their worlds' bytes runs it too.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from './harness.mjs';
@@ -24,10 +27,10 @@ function* scenarioFiles(dir) {
   }
 }
 
-/** What validateScenario threw for `text` (fails the test if it did not throw). */
+/** What readScenario threw for `text` (fails the test if it did not throw). */
 function refusal(text) {
   try {
-    validator.validateScenario(text);
+    validator.readScenario(text);
   } catch (err) {
     return err;
   }
@@ -35,7 +38,7 @@ function refusal(text) {
 }
 
 test('the module exports the readers and nothing of the page', () => {
-  assert.deepEqual(Object.keys(validator).sort(), ['default', 'initSync', 'readAction', 'readConfig', 'validateScenario']);
+  assert.deepEqual(Object.keys(validator).sort(), ['default', 'initSync', 'readAction', 'readConfig', 'readScenario']);
 });
 
 /** What `read(value)` threw (fails the test if it did not throw). */
@@ -73,14 +76,66 @@ test('readAction turns a command object into the page\'s bytes, and names a wron
   assert.equal(thrown(validator.readAction, () => 1).code, 'document.action');
 });
 
-test('every scenario file the lab ships is valid, as the page sends it', () => {
+test('every scenario file the lab ships reads into the bytes of its world', () => {
   const files = [...scenarioFiles(path.join(ROOT, 'scenarios'))];
   assert.ok(files.some((f) => f.includes(`${path.sep}tutorial${path.sep}`)) && files.some((f) => f.includes(`${path.sep}examples${path.sep}`)));
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
-    assert.equal(validator.validateScenario(text), undefined, file);
-    // The page sends bundled files re-serialised by JSON.stringify.
-    assert.equal(validator.validateScenario(JSON.stringify(JSON.parse(text))), undefined, file);
+    const bytes = validator.readScenario(text);
+    assert.ok(bytes instanceof Uint8Array && bytes.length > 50, file);
+    assert.equal(bytes[0], 1, `${file}: format version 1`);
+    // The same document laid out otherwise: the same world.
+    assert.deepEqual(validator.readScenario(JSON.stringify(JSON.parse(text))), bytes, file);
+  }
+});
+
+test('the bytes are those of the cluster alone: the steps and the name do not change them, the seed does', () => {
+  const read = (doc) => [...validator.readScenario(JSON.stringify(doc))];
+  const cluster = { servers: 5, seed: 7, pre_vote: true };
+  const plain = read({ cluster, steps: [] });
+  assert.deepEqual(read({ name: 'other', cluster, steps: [{ crash: 'leader' }, { run_ms: 500 }] }), plain);
+  assert.notDeepEqual(read({ cluster: { ...cluster, seed: 8 }, steps: [] }), plain);
+  assert.notDeepEqual(read({ cluster: { ...cluster, pre_vote: false }, steps: [] }), plain);
+});
+
+// The webpack loader of the bundled scenarios (scripts/scenario-loader.cjs), run as webpack runs it.
+const loader = createRequire(import.meta.url)(path.join(ROOT, 'scripts/scenario-loader.cjs'));
+
+/** Runs the loader on `text` as the file `resourcePath`; resolves to [error, output]. */
+function runLoader(text, resourcePath) {
+  return new Promise((resolve) => {
+    const deps = [];
+    const context = { resourcePath, addDependency: (d) => deps.push(d), async: () => (err, out) => resolve([err, out, deps]) };
+    loader.call(context, text);
+  });
+}
+
+test('the scenario loader bundles a file with the bytes the reader gives, and depends on the reader', async () => {
+  const file = path.join(ROOT, 'scenarios/tutorial/08-partitions.json');
+  const text = readFileSync(file, 'utf8');
+  const [err, out, deps] = await runLoader(text, file);
+  assert.equal(err ?? null, null);
+  const bundled = JSON.parse(out);
+  assert.deepEqual(bundled.document, JSON.parse(text));
+  assert.deepEqual(bundled.cluster, [...validator.readScenario(text)]);
+  assert.ok(deps.some((d) => d.endsWith('raftlab_validate_bg.wasm')), 'a rebuilt reader rebuilds the scenarios');
+});
+
+test('the scenario loader fails the build with the reader\'s message for a file it refuses', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'raftlab-scenario-'));
+  try {
+    const file = path.join(dir, 'broken.json');
+    const text = JSON.stringify({ cluster: { servers: 3 }, steps: [{ crash: 'sideways' }] });
+    writeFileSync(file, text);
+    const [err, out] = await runLoader(text, file);
+    assert.equal(out, undefined);
+    assert.ok(err instanceof Error);
+    assert.match(err.message, /broken\.json: invalid scenario: steps\[0\]\.crash: /);
+    assert.ok(err.message.endsWith(refusal(text).message), err.message);
+    const [syntax] = await runLoader('{ "cluster": ', file);
+    assert.match(syntax.message, /broken\.json: invalid scenario: line 1, column \d+/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

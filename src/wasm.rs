@@ -15,10 +15,12 @@
 //!
 //! The exports come in two sets, one per module the build makes from this crate: the page's
 //! (feature `page`, on by default: `Simulation` and its helpers) and the reader's (feature
-//! `validator`, in `validator.rs`: `validateScenario`, `readConfig`, `readAction`). The reader's
+//! `validator`, in `validator.rs`: `readScenario`, `readConfig`, `readAction`). The reader's
 //! module is built with only its own feature, so it holds the general document readers and
 //! little else; the page fetches it on first use and builds from the compact bytes it returns
 //! ([`crate::sim::wire`]), so the page's module holds no general reader (issue 6). The
+//! scenarios the page ships were read by the same module at build time
+//! (`scripts/scenario-loader.cjs`), so building their worlds needs no reader at run time. The
 //! reader's code is also compiled natively, for the tests and the CLI. A third set,
 //! `size-floor` (`size_floor.rs`), is the size benchmark's engine-only module, never shipped.
 
@@ -36,7 +38,6 @@ pub mod links;
 pub mod observer;
 pub mod options;
 pub mod record;
-pub mod scenario_file;
 pub mod search;
 #[cfg(feature = "size-floor")]
 pub mod size_floor;
@@ -270,17 +271,10 @@ impl Simulation {
         Self::build(config)
     }
 
-    /// Builds the cluster of a scenario document from its `cluster` section, the only one read
-    /// (the page plays the steps; `validateScenario`, the reader's module, checks a whole
-    /// document). The error names the JSON path.
-    #[wasm_bindgen(js_name = fromScenarioJson)]
-    pub fn from_scenario_json(json: &str) -> Result<Simulation, JsValue> {
-        Self::build(scenario_file::cluster_config(json).map_err(js)?)
-    }
-
     /// Builds a cluster from a full world configuration as the reader's module encodes it
     /// (`readConfig` reads the `SimConfig` JSON document a saved run or the settings carry and
-    /// names a wrong field). The configuration is checked here again, as every world's is; bytes
+    /// names a wrong field; `readScenario` a scenario document's cluster, for the bundled
+    /// scenarios at build time). The configuration is checked here again, as every world's is; bytes
     /// that are not an encoded configuration are refused (`code` `encoded`).
     #[wasm_bindgen(js_name = fromConfigBytes)]
     pub fn from_config_bytes(bytes: &[u8]) -> Result<Simulation, JsValue> {

@@ -24,7 +24,7 @@ use raftlab::sim::wire;
 use raftlab::sim::{Action, LinkConfig, SimConfig, Simulation, MAX_ADVANCE_MS};
 use raftlab::wasm::observer::Observer;
 use raftlab::wasm::options::{self, NetworkOptions, Options, SeedInput};
-use raftlab::wasm::{details, frame, scenario_file, validator};
+use raftlab::wasm::{details, frame, validator};
 
 #[path = "common/splitmix.rs"]
 mod splitmix;
@@ -316,16 +316,16 @@ fn hostile_configuration_documents_are_refused_or_run() {
     );
 }
 
-// `Simulation.fromScenarioJson` with truncated documents: always a refusal naming a line and
+// The reader's `readScenario` with truncated documents: always a refusal naming a line and
 // column (no panic on any prefix of a valid file).
 #[test]
 fn every_truncation_of_a_scenario_is_refused_with_a_position() {
     let json = include_str!("../scenarios/examples/leader_crash.json");
-    assert!(scenario_file::cluster_config(json).is_ok());
+    assert!(validator::scenario_bytes(json).is_ok());
     let mut cut = json.len() - 1;
     while cut > 0 {
         if json.is_char_boundary(cut) && !json[cut..].trim().is_empty() {
-            let e = scenario_file::cluster_config(&json[..cut])
+            let e = validator::scenario_bytes(&json[..cut])
                 .expect_err("truncated")
                 .to_string();
             assert!(e.starts_with("invalid scenario"), "{e}");
@@ -728,11 +728,9 @@ fn hostile_command_objects_are_refused_or_applied() {
     );
 }
 
-// Hostile scenario documents through the validator (`validateScenario`) and the page's cluster
-// reader (`fromScenarioJson`): wrong types, unknown fields, JSON nested past the reader's depth
-// limit (src/json), a 10 MB name, markup in a name — each refused by the validator with a message
-// naming the problem, and by the page's reader too unless the problem is outside the cluster
-// section (which the page does not read).
+// Hostile scenario documents through the reader (`readScenario`, the only reader of scenario
+// text): wrong types, unknown fields, JSON nested past the reader's depth limit (src/json), a
+// 10 MB name, markup in a name — each refused with a message naming the problem.
 #[test]
 fn hostile_scenario_documents_are_refused_with_a_reason() {
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
@@ -746,42 +744,29 @@ fn hostile_scenario_documents_are_refused_with_a_reason() {
         "x".repeat(10 * 1024 * 1024)
     );
     let deep_steps = format!("{{\"steps\":{deep}}}");
-    // (document, what the error names, whether the page's reader refuses it too)
-    for (doc, reason, page_refuses) in [
-        ("", "EOF", true),
-        ("{", "EOF", true),
-        ("null", "not null", true),
-        ("[]", "not an array", true),
+    // (document, what the error names)
+    for (doc, reason) in [
+        ("", "EOF"),
+        ("{", "EOF"),
+        ("null", "not null"),
+        ("[]", "not an array"),
         (
             r#"{"cluster":{"servers":"3"},"steps":[]}"#,
             "cluster.servers",
-            true,
         ),
-        (r#"{"cluster":{},"steps":[],"extra":1}"#, "extra", true),
-        (deep.as_str(), "not an array", true),
-        (deep_steps.as_str(), "steps[0]", false),
-        (deep_obj.as_str(), "cluster", true),
-        (long_name.as_str(), "limit", true),
+        (r#"{"cluster":{},"steps":[],"extra":1}"#, "extra"),
+        (deep.as_str(), "not an array"),
+        (deep_steps.as_str(), "steps[0]"),
+        (deep_obj.as_str(), "cluster"),
+        (long_name.as_str(), "limit"),
         (
             r#"{"name":"<img src=x onerror=alert(1)>","steps":[]}"#,
             "name",
-            false,
         ),
     ] {
         let short = &doc[..doc.len().min(60)];
-        let e = scenario_file::validate(doc).expect_err(short).to_string();
+        let e = validator::scenario_bytes(doc).expect_err(short).to_string();
         assert!(e.starts_with("invalid scenario"), "{e}");
         assert!(e.contains(reason), "{e} does not name {reason}");
-        match scenario_file::cluster_config(doc) {
-            Err(page) => {
-                assert!(page_refuses, "{short}: {page}");
-                assert_eq!(
-                    page.to_string(),
-                    e,
-                    "the page's reader says what the validator says"
-                );
-            }
-            Ok(_) => assert!(!page_refuses, "{short}: the page's reader accepted it"),
-        }
     }
 }

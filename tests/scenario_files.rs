@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use raftlab::scenario::{
-    run, sim_config, ClusterSpec, Scenario, ScenarioError, MAX_SCENARIO_BYTES,
-};
+use raftlab::scenario::{run, sim_config, Scenario, ScenarioError, MAX_SCENARIO_BYTES};
+use raftlab::sim::wire;
+use raftlab::wasm::validator;
 
 fn scenario_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("scenarios/ is readable") {
@@ -52,10 +52,11 @@ fn every_scenario_file_runs_and_passes() {
 }
 
 #[test]
-fn the_pages_cluster_reader_builds_the_world_of_every_scenario_file() {
-    // Expect: for each file (the page ships the examples and the tutorial chapters and reads
-    // only their cluster section, trusting this suite for the rest), the page's reader gives
-    // exactly the world configuration of the full reader.
+fn the_readers_bytes_build_the_world_of_every_scenario_file() {
+    // Expect: for each file (the page ships the examples and the tutorial chapters with the
+    // bytes `readScenario` gives at build time, and builds their worlds from those bytes), the
+    // bytes are the wire encoding of the full reader's world configuration, and the page's
+    // decoder reads that configuration back.
     let mut files = Vec::new();
     scenario_files(
         Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios")),
@@ -72,9 +73,16 @@ fn the_pages_cluster_reader_builds_the_world_of_every_scenario_file() {
     for file in &files {
         let text = std::fs::read_to_string(file).expect("readable");
         let full = Scenario::from_json(&text).expect("every file is valid");
-        let page = ClusterSpec::from_scenario_json(&text)
-            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        assert_eq!(page, sim_config(&full.cluster), "{}", file.display());
+        let config = sim_config(&full.cluster);
+        let bytes =
+            validator::scenario_bytes(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        assert_eq!(bytes, wire::encode_config(&config), "{}", file.display());
+        assert_eq!(
+            wire::decode_config(&bytes),
+            Ok(config),
+            "{}",
+            file.display()
+        );
     }
 }
 

@@ -359,10 +359,10 @@ fn fuzz_random_facade_calls_never_panic_and_keep_safety() {
     }
 }
 
-// Hostile documents through the reader's module (`validateScenario`, `readConfig`), the page's
-// `fromScenarioJson` and hostile option objects: each is an Error naming the problem, never a
-// panic — including JSON nested past the reader's recursion limit and a 10 MB name. Bytes that
-// are not an encoded configuration are refused by `fromConfigBytes` the same way.
+// Hostile documents through the reader's module (`readScenario`, `readConfig`) and hostile option
+// objects: each is an Error naming the problem, never a panic — including JSON nested past the
+// reader's recursion limit and a 10 MB name. Bytes that are not an encoded configuration are
+// refused by `fromConfigBytes` the same way.
 #[wasm_bindgen_test]
 fn fuzz_hostile_documents_are_errors_with_a_message() {
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
@@ -388,19 +388,13 @@ fn fuzz_hostile_documents_are_errors_with_a_message() {
         long_name.as_str(),
         html,
     ] {
-        // The validator refuses each; the page's reader (the cluster section only) reads past
-        // the markup in a name, which only the validator checks.
-        let e = raftlab::wasm::scenario_file::validate(doc).expect_err("refused");
-        assert!(e.to_string().starts_with("invalid scenario"), "{e}");
-        let page = Simulation::from_scenario_json(doc).map(drop);
-        assert_eq!(page.is_ok(), doc == html, "{e}");
+        let scenario = validator::read_scenario(doc)
+            .and_then(|b| Simulation::from_config_bytes(&b))
+            .map(drop);
         let config = validator::read_config(doc)
             .and_then(|b| Simulation::from_config_bytes(&b))
             .map(drop);
-        for e in [page.err(), Some(config.expect_err("refused"))]
-            .into_iter()
-            .flatten()
-        {
+        for e in [scenario, config].map(|r| r.expect_err("refused")) {
             let msg: String = js_sys::Error::from(e).message().into();
             assert!(msg.starts_with("invalid"), "{msg}");
         }

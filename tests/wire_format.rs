@@ -13,12 +13,13 @@ use std::path::{Path, PathBuf};
 use raftlab::json;
 use raftlab::kv::{DecodeError, KvConfig, Operation};
 use raftlab::raft::{Bugs, Config};
+use raftlab::scenario::{sim_config, Scenario};
 use raftlab::sim::wire::{
     decode_action, decode_config, encode_action, encode_config, WireError, ACTION_FIELDS,
     CONFIG_FIELDS, MAX_NESTING, WIRE_FORMAT_VERSION,
 };
 use raftlab::sim::{Action, FaultConfig, LinkConfig, OpMix, SimConfig, WorkloadConfig};
-use raftlab::wasm::{scenario_file, validator};
+use raftlab::wasm::validator;
 
 #[path = "common/splitmix.rs"]
 mod splitmix;
@@ -274,7 +275,8 @@ fn every_scenario_files_cluster_reads_back_as_it_was_written() {
     assert!(files.len() >= 20, "{} scenario files", files.len());
     for file in files {
         let text = std::fs::read_to_string(&file).expect("read");
-        let config = scenario_file::cluster_config(&text).expect("a valid scenario");
+        let scenario = Scenario::from_json(&text).expect("a valid scenario");
+        let config = sim_config(&scenario.cluster);
         let bytes = encode_config(&config);
         assert_eq!(decode_config(&bytes), Ok(config.clone()), "{file:?}");
         // The reader's path: the configuration as the page's `config()` writes it, read by

@@ -1,13 +1,16 @@
 // The reader: the lab's second wasm module (www/pkg-validate, `src/wasm/validator.rs`), in a
 // chunk fetched on first use. It holds the general readers that the page's own module leaves
 // out to stay small (issue 6):
-//   validateScenario(text)  a whole scenario document, for scenario text the lab did not ship
-//                           (an embed's scenario URL; the page's module reads only the cluster);
+//   readScenario(text)      a whole scenario document, checked, as the bytes of its cluster's
+//                           world for `Simulation.fromConfigBytes` (an embed's scenario URL; the
+//                           scenarios the lab ships were read at build time, by the same module:
+//                           scripts/scenario-loader.cjs);
 //   readConfig(json)        a world configuration (the `SimConfig` document of `sim.config()`),
 //                           checked, as bytes for `Simulation.fromConfigBytes`;
 //   readAction(object)      a command of the command log, as bytes for `sim.applyActionBytes`.
-// The settings panel, side by side and share links / saved sessions build through it. A failed
-// fetch is explained in the lab's notice area and the next use fetches again (./lazy.js).
+// The settings panel, side by side, share links / saved sessions and the tutorial's Back build
+// through it. A failed fetch is explained in the lab's notice area and the next use fetches
+// again (./lazy.js).
 import { lazyPart } from './lazy.js';
 
 /** One loader per lab: a failed fetch is reported in that lab's notice area. */
@@ -33,16 +36,15 @@ export function loadReader(app) {
 }
 
 /**
- * Checks a whole scenario document. Resolves to true when it is valid; to false when the
- * reader could not be fetched (the lab shows why, and the next call fetches it again).
- * Throws the reader's error when the document is invalid: an Error with `code` and `params`
- * (the JSON path and the reason) that `describeError` words in the lab's language.
+ * Reads and checks a whole scenario document. Resolves to the bytes of its cluster's world (for
+ * `Simulation.fromConfigBytes`); to null when the reader could not be fetched (the lab shows
+ * why, and the next call fetches it again). Throws the reader's error when the document is
+ * invalid: an Error with `code` and `params` (the JSON path and the reason) that
+ * `describeError` words in the lab's language.
  */
-export async function validateScenario(app, text) {
+export async function readScenario(app, text) {
   const reader = await loadReader(app);
-  if (!reader) return false;
-  reader.validateScenario(text);
-  return true;
+  return reader ? reader.readScenario(text) : null;
 }
 
 /** A world configuration object as JSON text, with the exact 64-bit `seed` (decimal text: a JS number cannot hold it). */

@@ -24,7 +24,6 @@
 //! wasm32 and replays identically there; reading files is the CLI's job.
 
 mod actions;
-mod cluster_only;
 mod condition;
 mod context;
 mod error;

@@ -107,9 +107,6 @@ pub enum FacadeError {
         /// The parser's own words.
         detail: String,
     },
-    /// A scenario document that cannot be run.
-    #[error("invalid scenario: {0}")]
-    Scenario(ScenarioError),
     /// A bug hunt's seed that is not a decimal `u64`.
     #[error("the seed must be a whole number 0..2^64, not {0:?}")]
     HuntSeed(String),
@@ -152,6 +149,13 @@ pub enum FacadeError {
         detail: String,
     },
 }
+
+/// A scenario document the reader's `readScenario` refused. Its own type, not a
+/// [`FacadeError`]: the page's module throws none, so the scenario reader's errors stay out of
+/// it (issue 6).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("invalid scenario: {0}")]
+pub struct ScenarioRefusal(pub ScenarioError);
 
 fn at(path: &str) -> String {
     if path.is_empty() || path == "." {
@@ -321,12 +325,6 @@ coded!(facade_code, FACADE_CODES, e: FacadeError {
         "document.action" [path = path, detail = detail],
     FacadeError::Document { what: Document::Configuration, path, detail } =>
         "document.configuration" [path = path, detail = detail],
-    FacadeError::Scenario(ScenarioError::Syntax { line, column, reason }) =>
-        "document.scenario.syntax" [line = line, column = column, detail = reason],
-    FacadeError::Scenario(ScenarioError::Invalid { path, reason }) =>
-        "document.scenario.invalid" [path = path, detail = reason],
-    FacadeError::Scenario(ScenarioError::TooLarge(n)) =>
-        "document.scenario.tooLarge" [bytes = n, max = crate::scenario::MAX_SCENARIO_BYTES],
     FacadeError::HuntSeed(t) => "hunt.seed" [got = t],
     FacadeError::UnknownBug(t) => "hunt.bug" [got = t],
     FacadeError::HuntServers(n) => "hunt.servers" [got = n, max = MAX_SERVERS],
@@ -336,6 +334,15 @@ coded!(facade_code, FACADE_CODES, e: FacadeError {
     FacadeError::Groups(why) => "groups" [detail = why],
     FacadeError::Output(why) => "output" [detail = why],
     FacadeError::Encoded { detail, .. } => "encoded" [detail = detail],
+});
+
+coded!(scenario_code, SCENARIO_CODES, e: ScenarioRefusal {
+    ScenarioRefusal(ScenarioError::Syntax { line, column, reason }) =>
+        "document.scenario.syntax" [line = line, column = column, detail = reason],
+    ScenarioRefusal(ScenarioError::Invalid { path, reason }) =>
+        "document.scenario.invalid" [path = path, detail = reason],
+    ScenarioRefusal(ScenarioError::TooLarge(n)) =>
+        "document.scenario.tooLarge" [bytes = n, max = crate::scenario::MAX_SCENARIO_BYTES],
 });
 
 impl Coded for SimError {
@@ -356,6 +363,12 @@ impl Coded for FacadeError {
     }
 }
 
+impl Coded for ScenarioRefusal {
+    fn code(&self) -> (&'static str, Params) {
+        scenario_code(self)
+    }
+}
+
 /// Every code the facade can throw, sorted, each once.
 pub fn error_codes() -> Vec<&'static str> {
     let mut all: Vec<&'static str> = [
@@ -365,6 +378,7 @@ pub fn error_codes() -> Vec<&'static str> {
         PROPOSE_CODES,
         ARG_CODES,
         FACADE_CODES,
+        SCENARIO_CODES,
     ]
     .concat();
     crate::collections::sort::sort_unstable(&mut all);
@@ -521,13 +535,6 @@ mod tests {
                 path: ".servers".into(),
                 detail: "invalid type: string".into(),
             },
-            FacadeError::Scenario(ScenarioError::Syntax {
-                line: 3,
-                column: 14,
-                reason: "expected `,` or `}`".into(),
-            }),
-            FacadeError::Scenario(ScenarioError::invalid("steps[2].crash", "no server S9")),
-            FacadeError::Scenario(ScenarioError::TooLarge(5_000_000)),
             FacadeError::HuntSeed("12x".into()),
             FacadeError::UnknownBug("off_by_one".into()),
             FacadeError::HuntServers(2),
@@ -560,6 +567,16 @@ mod tests {
         all.extend(proposals.map(|e| Box::new(SimError::Proposal(e)) as Box<dyn Coded>));
         all.extend(args.into_iter().map(|e| Box::new(e) as Box<dyn Coded>));
         all.extend(facade.into_iter().map(|e| Box::new(e) as Box<dyn Coded>));
+        let scenario = [
+            ScenarioError::Syntax {
+                line: 3,
+                column: 14,
+                reason: "expected `,` or `}`".into(),
+            },
+            ScenarioError::invalid("steps[2].crash", "no server S9"),
+            ScenarioError::TooLarge(5_000_000),
+        ];
+        all.extend(scenario.map(|e| Box::new(ScenarioRefusal(e)) as Box<dyn Coded>));
         all
     }
 

@@ -2,10 +2,12 @@
 //! `www/pkg-validate` by `scripts/build-wasm.sh`): the general document readers that the page's
 //! own module leaves out (issue 6), fetched by the page on first use (`www/reader.js`).
 //!
-//! * `validateScenario` reads and checks a whole scenario document, for scenario text that did
-//!   not ship with the page (an embed's scenario URL), before the page builds the world from
-//!   the document's cluster (the page's module reads only that section; every step type's
-//!   reader, about 32 KB gzip, stays out of it).
+//! * `readScenario` reads and checks a whole scenario document and returns its cluster's world
+//!   configuration as the bytes of [`crate::sim::wire`]: for scenario text that did not ship
+//!   with the page (an embed's scenario URL), and at build time for the scenarios that do
+//!   (`scripts/scenario-loader.cjs` bundles each file with its cluster's bytes). The page's
+//!   module reads no scenario text at all: it builds the world from the bytes and plays the
+//!   steps itself (`www/tutorial/player.js`).
 //! * `readConfig` and `readAction` read a world configuration (JSON text) and a command (an
 //!   object) into the compact bytes of [`crate::sim::wire`], from which the page builds
 //!   (`Simulation.fromConfigBytes`, `applyActionBytes`): the settings panel, side by side, share
@@ -18,9 +20,10 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::errors::{Coded, Document, FacadeError, Params};
-use super::{action_input, js, js_json, scenario_file, unreadable};
+use super::errors::{Coded, Document, FacadeError, Params, ScenarioRefusal};
+use super::{action_input, js, js_json, unreadable};
 use crate::json::{self, Json};
+use crate::scenario::{sim_config, Scenario};
 use crate::sim::{wire, SimConfig, SimError};
 
 /// Why `readConfig` refused a document: it is not a configuration, or one no world can run.
@@ -66,13 +69,21 @@ pub fn action_bytes(v: &Json) -> Result<Vec<u8>, FacadeError> {
     Ok(wire::encode_action(&action))
 }
 
-/// Checks a whole scenario document (every step, as the CLI does). Returns nothing when it is
-/// valid; otherwise throws the error `fromScenarioJson` throws (`code`
+/// Reads and checks a whole scenario document (every step, as the CLI does); returns the world
+/// configuration of its `cluster` section as bytes for `fromConfigBytes`. The error names the
+/// JSON path of the first problem.
+pub fn scenario_bytes(text: &str) -> Result<Vec<u8>, ScenarioRefusal> {
+    let scenario = Scenario::from_json(text).map_err(ScenarioRefusal)?;
+    Ok(wire::encode_config(&sim_config(&scenario.cluster)))
+}
+
+/// Reads and checks a whole scenario document; returns the bytes `Simulation.fromConfigBytes`
+/// builds its cluster from (the page plays the steps itself). Throws `code`
 /// `document.scenario.invalid` with the JSON `path` and the reason, `document.scenario.syntax`
-/// with a line and column, or `document.scenario.tooLarge`).
-#[wasm_bindgen(js_name = validateScenario)]
-pub fn validate_scenario(text: &str) -> Result<(), JsValue> {
-    scenario_file::validate(text).map_err(js)
+/// with a line and column, or `document.scenario.tooLarge`.
+#[wasm_bindgen(js_name = readScenario)]
+pub fn read_scenario(text: &str) -> Result<Vec<u8>, JsValue> {
+    scenario_bytes(text).map_err(js)
 }
 
 /// Reads a world configuration in JSON and checks it; returns the bytes
@@ -123,6 +134,45 @@ mod tests {
         let built = crate::sim::Simulation::new(SimConfig::new(30, 1)).expect_err("too many");
         assert_eq!(range, Refusal::World(built));
         assert_eq!(range.code().0, "invalid.outOfRange");
+    }
+
+    #[test]
+    fn a_scenario_reads_into_the_bytes_of_its_clusters_world() {
+        let text = r#"{ "cluster": { "servers": 4, "seed": 9, "network": { "loss": 0.5 } },
+            "steps": [ { "crash": "leader" } ] }"#;
+        let bytes = scenario_bytes(text).expect("valid");
+        let config = wire::decode_config(&bytes).expect("the page decodes it");
+        assert_eq!((config.servers, config.seed), (4, 9));
+        assert_eq!(config.link.loss_ppm, 500_000);
+        // No cluster section: the default cluster, as the runner builds it.
+        let bytes = scenario_bytes(r#"{ "steps": [] }"#).expect("valid");
+        let full = Scenario::from_json(r#"{ "steps": [] }"#).expect("valid");
+        assert_eq!(wire::decode_config(&bytes), Ok(sim_config(&full.cluster)));
+    }
+
+    #[test]
+    fn a_bad_scenario_is_refused_at_its_path_steps_included() {
+        // Expect: the whole document is read, so a bad step is refused although the cluster is
+        // fine; the error is the full reader's, wrapped as `invalid scenario: …`.
+        let text = r#"{ "cluster": { "servers": 3 }, "steps": [ { "crash": "leader" }, { "crash": "sideways" } ] }"#;
+        match scenario_bytes(text) {
+            Err(ScenarioRefusal(e)) => {
+                assert_eq!(e.path(), "steps[1].crash");
+                assert_eq!(Some(e), Scenario::from_json(text).err());
+            }
+            other => panic!("expected an invalid step, got {other:?}"),
+        }
+        let e = scenario_bytes(r#"{ "cluster": { "servers": 0 } }"#).expect_err("no servers");
+        assert!(
+            e.to_string()
+                .starts_with("invalid scenario: cluster.servers"),
+            "{e}"
+        );
+        assert_eq!(e.code().0, "document.scenario.invalid");
+        assert_eq!(
+            scenario_bytes("{").expect_err("syntax").code().0,
+            "document.scenario.syntax"
+        );
     }
 
     #[test]

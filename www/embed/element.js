@@ -6,8 +6,8 @@ import markup from '../lab/markup.html';
 import { t } from '../i18n/index.js';
 import { describeError } from '../i18n/errors.js';
 import { CONTROL_PARTS, embedOptions } from './options.js';
-import { scenarioText } from './scenarios.js';
-import { validateScenario } from '../reader.js';
+import { scenarioSource } from './scenarios.js';
+import { readScenario } from '../reader.js';
 import { createPlayer } from '../tutorial/player.js';
 import { decodeGlobal } from '../snapshot.js';
 
@@ -25,22 +25,24 @@ export function applyControls(root, controls) {
 }
 
 /**
- * Plays a scenario's steps on `app` (no narration; learner steps are done automatically). Text
- * from a URL is validated in full first (../reader.js); resolves to whether it plays.
+ * Plays a scenario's steps on `app` (no narration; learner steps are done automatically). A
+ * bundled scenario comes with its world's bytes; text from a URL is read and validated in full
+ * by the reader (../reader.js) first. Resolves to whether it plays.
  */
 export async function playScenario(app, nameOrUrl) {
-  let text;
+  let doc;
   let sim;
   try {
-    const source = await scenarioText(nameOrUrl);
-    text = source.text;
-    if (!source.bundled && !(await validateScenario(app, text))) return false;
-    sim = app.bindings.Simulation.fromScenarioJson(text);
+    const source = await scenarioSource(nameOrUrl);
+    const cluster = source.cluster ?? await readScenario(app, source.text);
+    if (!cluster) return false;
+    doc = source.doc ?? JSON.parse(source.text);
+    sim = app.bindings.Simulation.fromConfigBytes(cluster);
   } catch (err) {
     app.notify(t('embed.badScenario', { message: describeError(err) }));
     return false;
   }
-  const player = createPlayer(JSON.parse(text));
+  const player = createPlayer(doc);
   let stop = 0;
   player.enter(sim, 0);
   app.tutorial?.close();

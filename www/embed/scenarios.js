@@ -1,6 +1,7 @@
 // Scenario files an embed can name (`scenario="leader_crash"`): the examples and the tutorial
-// chapters, bundled; any other value must be a URL to a scenario JSON file (validated in full
-// before it plays: ../reader.js).
+// chapters, bundled with the bytes of their worlds (read at build time by the reader's module:
+// scripts/scenario-loader.cjs); any other value must be a URL to a scenario JSON file (read and
+// validated in full by the reader before it plays: ../reader.js).
 import { isScenarioUrl } from './options.js';
 
 const examples = import.meta.webpackContext('../../scenarios/examples', { regExp: /\.json$/, recursive: false });
@@ -12,13 +13,17 @@ export function scenarioNames() {
 }
 
 /**
- * The scenario's JSON text, by name or URL, as `{ text, bundled }`: `bundled` is true for our
- * own files (validated by the Rust test suite), false for text fetched from a URL.
+ * The scenario, by name or URL: `{ doc, cluster }` for our own files (the document, a fresh
+ * copy, and the bytes of its world for `Simulation.fromConfigBytes`), `{ text }` for text
+ * fetched from a URL (for the reader to read).
  */
-export async function scenarioText(nameOrUrl) {
+export async function scenarioSource(nameOrUrl) {
   for (const ctx of [examples, tutorial]) {
     const key = `./${nameOrUrl}.json`;
-    if (ctx.keys().includes(key)) return { text: JSON.stringify(ctx(key)), bundled: true };
+    if (ctx.keys().includes(key)) {
+      const { document: doc, cluster } = ctx(key);
+      return { doc: structuredClone(doc), cluster: Uint8Array.from(cluster) };
+    }
   }
   if (!isScenarioUrl(nameOrUrl)) throw new Error(`unknown scenario “${nameOrUrl}”`);
   const res = await fetch(new URL(nameOrUrl, globalThis.location.href), { credentials: 'omit' });
@@ -27,5 +32,5 @@ export async function scenarioText(nameOrUrl) {
   if (Number(res.headers.get('content-length') ?? 0) > MAX_BYTES) throw new Error('too large');
   const text = await res.text();
   if (text.length > MAX_BYTES) throw new Error('too large');
-  return { text, bundled: false };
+  return { text };
 }

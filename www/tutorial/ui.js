@@ -8,6 +8,7 @@ import { t } from '../i18n/index.js';
 import { createPlayer } from './player.js';
 import { holds, resolveRef } from './conditions.js';
 import { replay, commandsOf } from '../share/replay.js';
+import { loadReader } from '../reader.js';
 import CHAPTERS from './chapters.json';
 import en from './text/en.json';
 import tr from './text/tr.json';
@@ -17,9 +18,14 @@ const HINT_AFTER_MS = 12_000;
 const PROGRESS_KEY = 'raftlab.tutorial.v1';
 const files = import.meta.webpackContext('../../scenarios/tutorial', { regExp: /\.json$/, recursive: false });
 
-/** The chapter's scenario document as text (the facade reads its cluster; the Rust test suite validates every chapter in full). */
-function scenarioText(chapter) {
-  return JSON.stringify(files(`./${chapter.scenario}`));
+/**
+ * The chapter's scenario as bundled: its document (a fresh copy: the player marks its steps)
+ * and the bytes of its world for `Simulation.fromConfigBytes`, read by the reader's module at
+ * build time (scripts/scenario-loader.cjs), so a chapter needs no reader to open.
+ */
+function chapterScenario(chapter) {
+  const { document: doc, cluster } = files(`./${chapter.scenario}`);
+  return { doc: structuredClone(doc), cluster: Uint8Array.from(cluster) };
 }
 
 function loadProgress() {
@@ -87,10 +93,10 @@ export function installTutorial(app) {
   function open(n, step = 0) {
     const c = CHAPTERS.find((x) => x.n === Number(n));
     if (!c) { app.notify(t('tut.noChapter', { n })); return false; }
-    const source = scenarioText(c);
+    const source = chapterScenario(c);
     let sim;
-    try { sim = app.bindings.Simulation.fromScenarioJson(source); } catch (err) { app.showError(err); return false; }
-    chapter = c; scenario = JSON.parse(source); announcedDone = false;
+    try { sim = app.bindings.Simulation.fromConfigBytes(source.cluster); } catch (err) { app.showError(err); return false; }
+    chapter = c; scenario = source.doc; announcedDone = false;
     player = createPlayer(scenario);
     const target = Math.max(0, Math.min(player.stops.length - 1, Number(step) || 0));
     player.enter(sim, 0);
@@ -128,16 +134,25 @@ export function installTutorial(app) {
     startStop();
   }
 
-  /** Back: rebuild the run exactly as it was at the start of the previous stop. */
-  function back() {
+  /**
+   * Back: rebuild the run exactly as it was at the start of the previous stop, from the
+   * chapter's world and the commands logged before that moment. The commands are read into the
+   * page's bytes by the reader's module (../reader.js, fetched on the first Back unless already
+   * there); a Back that another move overtook while it waited for it does nothing.
+   */
+  async function back() {
     if (!player) return;
-    const i = player.stop() === 0 ? 0 : player.stop() - 1;
+    const [mine, from, old] = [player, player.stop(), app.simulation()];
+    const i = from === 0 ? 0 : from - 1;
     const at = player.position(i);
-    const old = app.simulation();
+    const reader = await loadReader(app);
+    if (!reader || player !== mine || player.stop() !== from || app.simulation() !== old) return;
     let sim;
     try {
-      sim = app.bindings.Simulation.fromScenarioJson(scenarioText(chapter));
-      replay(sim, commandsOf(old).filter((c) => c.step < at), { steps: at });
+      const commands = commandsOf(old).filter((c) => c.step < at)
+        .map((c) => ({ step: c.step, timeMs: c.timeMs, bytes: reader.readAction(c.action) }));
+      sim = app.bindings.Simulation.fromConfigBytes(chapterScenario(chapter).cluster);
+      replay(sim, commands, { steps: at });
     } catch (err) { sim?.free(); app.showError(err); return; }
     player.rewind(i);
     app.adopt(sim);
@@ -233,7 +248,7 @@ export function installTutorial(app) {
     /** Whether the chapter's end-of-chapter checks hold now (tests). */
     check: () => (chapter?.check ?? []).map((cond) => ({ cond, ok: holds(cond, app.simulation(), player.ctx) })),
     state: () => (player ? { chapter: chapter.n, stop: player.stop(), stops: player.stops.length, mark: player.stops[player.stop()].mark, done: player.done(), waiting: player.waiting(), saved: { ...player.ctx.saved } } : null),
-    chapters: () => CHAPTERS.map((c) => ({ n: c.n, stops: createPlayer(files(`./${c.scenario}`)).stops.map((s) => s.mark), questions: Object.keys(c.questions ?? {}) })),
+    chapters: () => CHAPTERS.map((c) => ({ n: c.n, stops: createPlayer(files(`./${c.scenario}`).document).stops.map((s) => s.mark), questions: Object.keys(c.questions ?? {}) })),
   };
   if (app.options.testHandle) globalThis.raftlabTutorial = api;
   return api;
