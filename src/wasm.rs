@@ -35,6 +35,7 @@ pub mod errors;
 pub mod frame;
 pub mod js_input;
 pub mod links;
+pub mod objects;
 pub mod observer;
 pub mod options;
 pub mod record;
@@ -200,10 +201,14 @@ fn js(e: impl Coded) -> JsValue {
     error.into()
 }
 
-/// Reads a JavaScript object into `T`, refusing unknown fields; the error names the path of
-/// the bad field (`invalid options at network.lossPercent: …`).
-fn from_js<T: serde::de::DeserializeOwned>(what: Document, v: JsValue) -> Result<T, JsValue> {
-    json::from_value(&js_json(what, &v)?).map_err(|e| invalid(what, e))
+/// Reads a JavaScript object as `what` with `read` ([`objects`]), refusing unknown fields; the
+/// error names the path of the bad field (`invalid options at network.lossPercent: …`).
+fn from_js<T>(
+    what: Document,
+    v: &JsValue,
+    read: fn(&json::Json) -> objects::Read<T>,
+) -> Result<T, JsValue> {
+    read(&js_json(what, v)?).map_err(|e| invalid(what, e))
 }
 
 fn js_json(what: Document, v: &JsValue) -> Result<json::Json, JsValue> {
@@ -265,7 +270,7 @@ impl Simulation {
         let opts: Options = if options.is_undefined() || options.is_null() {
             Options::default()
         } else {
-            from_js(Document::Options, options)?
+            from_js(Document::Options, &options, objects::options)?
         };
         let config = options::build_config(&opts, draw_seed).map_err(js)?;
         Self::build(config)
@@ -549,7 +554,7 @@ impl Simulation {
     pub fn partition(&mut self, groups: JsValue) -> Result<(), JsValue> {
         let raw: Vec<Vec<f64>> = js_input::to_json(&groups)
             .map_err(|(path, reason)| json::Error::Invalid { path, reason })
-            .and_then(|j| json::from_value(&j))
+            .and_then(|j| objects::groups(&j))
             .map_err(|e| js(FacadeError::Groups(e.to_string())))?;
         let groups = raw
             .into_iter()
@@ -587,7 +592,7 @@ impl Simulation {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "NetworkOptions")] network: JsValue,
     ) -> Result<(), JsValue> {
-        let n: options::NetworkOptions = from_js(Document::NetworkOptions, network)?;
+        let n = from_js(Document::NetworkOptions, &network, objects::network)?;
         let link =
             options::link_config(self.sim.world().network().default_link(), &n).map_err(js)?;
         self.apply(Action::SetNetwork { link })
@@ -604,7 +609,7 @@ impl Simulation {
         #[wasm_bindgen(unchecked_param_type = "NetworkOptions")] network: JsValue,
     ) -> Result<(), JsValue> {
         let (from, to) = (self.server(from)?, self.server(to)?);
-        let n: options::NetworkOptions = from_js(Document::NetworkOptions, network)?;
+        let n = from_js(Document::NetworkOptions, &network, objects::network)?;
         let pairs = if both {
             vec![(from, to), (to, from)]
         } else {

@@ -1,6 +1,7 @@
 //! Objects from the page (options, network settings, actions, partition groups) read into a
-//! [`Json`] tree, so that they go through the same typed reader as JSON text
-//! ([`crate::json::from_value`]) and a wrong field is named by its path.
+//! [`Json`] tree, so that a wrong field is named by its path: the page's own objects are then
+//! read by hand ([`super::objects`]), commands by the reader's module (`readAction`, through the
+//! typed reader of JSON text, [`crate::json::from_value`]).
 //!
 //! The conversion follows `JSON.stringify`: `undefined` members are absent, arrays and plain
 //! objects become arrays and objects. Unlike it, nothing is silently dropped: a number that is

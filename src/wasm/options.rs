@@ -1,14 +1,9 @@
 //! What the page may ask for when it builds a cluster, and the checks on every number that
 //! crosses the boundary. Pure Rust (no JavaScript values), so it is unit-tested natively.
 
-use std::fmt;
-
-use serde::de::{self, Deserializer, Visitor};
-use serde::Deserialize;
 use thiserror::Error;
 
 use crate::float_text::Shortest;
-use crate::json::json_struct;
 use crate::raft::{NodeId, MAX_SERVERS};
 use crate::sim::{LinkConfig, SimConfig, SimError, MAX_ADVANCE_MS};
 
@@ -117,42 +112,6 @@ pub enum SeedInput {
     Number(f64),
     /// A decimal string (any u64).
     Text(String),
-}
-
-// By hand rather than `#[serde(untagged)]`, which would buffer the value into serde's `Content`
-// and read it again; same values, same error.
-impl<'de> Deserialize<'de> for SeedInput {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(SeedVisitor).map_err(|_| {
-            de::Error::custom("data did not match any variant of untagged enum SeedInput")
-        })
-    }
-}
-
-struct SeedVisitor;
-
-impl Visitor<'_> for SeedVisitor {
-    type Value = SeedInput;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a number or a string")
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<SeedInput, E> {
-        Ok(SeedInput::Number(v))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<SeedInput, E> {
-        Ok(SeedInput::Number(v as f64))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<SeedInput, E> {
-        Ok(SeedInput::Number(v as f64))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<SeedInput, E> {
-        Ok(SeedInput::Text(v.to_string()))
-    }
 }
 
 /// Link behaviour in page-friendly units (percentages instead of parts per million).
@@ -355,19 +314,67 @@ pub fn text(name: &'static str, s: &str) -> Result<String, ArgError> {
     Ok(s.to_string())
 }
 
-json_struct! {
-    Options from Options::default();
-    { servers, seed, election_timeout_ms_min as "electionTimeoutMsMin", election_timeout_ms_max as "electionTimeoutMsMax", heartbeat_interval_ms as "heartbeatIntervalMs", pre_vote as "preVote", check_quorum as "checkQuorum", network, clients, workload, clients_start_ms as "clientsStartMs", faults, auto_compact_entries as "autoCompactEntries", check_safety as "checkSafety", bugs }
-}
+/// The serde readers of the options, as the page read them before [`super::objects`] (native
+/// builds only: the tests compare the two readers; the page's wasm has no serde reader).
+#[cfg(not(target_arch = "wasm32"))]
+pub mod serde_reader {
+    use std::fmt;
 
-json_struct! {
-    NetworkOptions from NetworkOptions::default();
-    { latency_ms_min as "latencyMsMin", latency_ms_max as "latencyMsMax", loss_percent as "lossPercent", duplicate_percent as "duplicatePercent", reorder_percent as "reorderPercent", reorder_delay_ms_max as "reorderDelayMsMax" }
-}
+    use serde::de::{self, Deserialize, Deserializer, Visitor};
 
-json_struct! {
-    BugOptions from BugOptions::default();
-    { skip_figure8_rule as "skipFigure8Rule", skip_vote_log_check as "skipVoteLogCheck", forget_vote_on_restart as "forgetVoteOnRestart", keep_commit_across_crash as "keepCommitAcrossCrash" }
+    use super::{BugOptions, NetworkOptions, Options, SeedInput};
+    use crate::json::json_struct;
+
+    // By hand rather than `#[serde(untagged)]`, which would buffer the value into serde's `Content`
+    // and read it again; same values, same error.
+    impl<'de> Deserialize<'de> for SeedInput {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(SeedVisitor).map_err(|_| {
+                de::Error::custom("data did not match any variant of untagged enum SeedInput")
+            })
+        }
+    }
+
+    struct SeedVisitor;
+
+    impl Visitor<'_> for SeedVisitor {
+        type Value = SeedInput;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a number or a string")
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<SeedInput, E> {
+            Ok(SeedInput::Number(v))
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<SeedInput, E> {
+            Ok(SeedInput::Number(v as f64))
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<SeedInput, E> {
+            Ok(SeedInput::Number(v as f64))
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<SeedInput, E> {
+            Ok(SeedInput::Text(v.to_string()))
+        }
+    }
+
+    json_struct! {
+        Options from Options::default();
+        { servers, seed, election_timeout_ms_min as "electionTimeoutMsMin", election_timeout_ms_max as "electionTimeoutMsMax", heartbeat_interval_ms as "heartbeatIntervalMs", pre_vote as "preVote", check_quorum as "checkQuorum", network, clients, workload, clients_start_ms as "clientsStartMs", faults, auto_compact_entries as "autoCompactEntries", check_safety as "checkSafety", bugs }
+    }
+
+    json_struct! {
+        NetworkOptions from NetworkOptions::default();
+        { latency_ms_min as "latencyMsMin", latency_ms_max as "latencyMsMax", loss_percent as "lossPercent", duplicate_percent as "duplicatePercent", reorder_percent as "reorderPercent", reorder_delay_ms_max as "reorderDelayMsMax" }
+    }
+
+    json_struct! {
+        BugOptions from BugOptions::default();
+        { skip_figure8_rule as "skipFigure8Rule", skip_vote_log_check as "skipVoteLogCheck", forget_vote_on_restart as "forgetVoteOnRestart", keep_commit_across_crash as "keepCommitAcrossCrash" }
+    }
 }
 
 #[cfg(test)]
