@@ -166,18 +166,10 @@ struct De<'v, 'p> {
 impl De<'_, '_> {
     /// The error for a value that is not what `exp` expects.
     fn wrong(&self, exp: &dyn Expected) -> Error {
-        let unexpected = match self.value {
-            Json::Null => Unexpected::Unit,
-            Json::Bool(b) => Unexpected::Bool(*b),
-            Json::Number(Number::PosInt(n)) => Unexpected::Unsigned(*n),
-            Json::Number(Number::NegInt(n)) => Unexpected::Signed(*n),
-            Json::Number(Number::Float(f)) => Unexpected::Float(*f),
-            Json::String(s) => Unexpected::Str(s),
-            Json::Array(_) => Unexpected::Seq,
-            Json::Object(_) => Unexpected::Map,
-            Json::TooDeep => return too_deep(),
-        };
-        de::Error::invalid_type(unexpected, exp)
+        match self.value.unexpected() {
+            Some(unexpected) => de::Error::invalid_type(unexpected, exp),
+            None => too_deep(),
+        }
     }
 
     #[inline(always)]

@@ -55,6 +55,25 @@ pub enum Json {
     TooDeep,
 }
 
+impl Json {
+    /// The value in the words of serde's "invalid type" errors (`string "x"`, `integer `5``,
+    /// `map`), or `None` for a value nested too deeply (its own error).
+    pub fn unexpected(&self) -> Option<serde::de::Unexpected<'_>> {
+        use serde::de::Unexpected;
+        Some(match self {
+            Json::Null => Unexpected::Unit,
+            Json::Bool(b) => Unexpected::Bool(*b),
+            Json::Number(Number::PosInt(n)) => Unexpected::Unsigned(*n),
+            Json::Number(Number::NegInt(n)) => Unexpected::Signed(*n),
+            Json::Number(Number::Float(f)) => Unexpected::Float(*f),
+            Json::String(s) => Unexpected::Str(s),
+            Json::Array(_) => Unexpected::Seq,
+            Json::Object(_) => Unexpected::Map,
+            Json::TooDeep => return None,
+        })
+    }
+}
+
 /// A JSON number: integers stay exact when they fit 64 bits.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Number {

@@ -168,18 +168,8 @@ fn fail(path: &str, reason: String) -> Box<Error> {
 /// depth error).
 #[inline(never)]
 fn wrong(v: &Json, path: &str, expected: &str) -> Box<Error> {
-    let unexpected = match v {
-        Json::Null => Unexpected::Unit,
-        Json::Bool(b) => Unexpected::Bool(*b),
-        Json::Number(Number::PosInt(n)) => Unexpected::Unsigned(*n),
-        Json::Number(Number::NegInt(n)) => Unexpected::Signed(*n),
-        Json::Number(Number::Float(f)) => Unexpected::Float(*f),
-        Json::String(s) => Unexpected::Str(s),
-        Json::Array(_) => Unexpected::Seq,
-        Json::Object(_) => Unexpected::Map,
-        Json::TooDeep => {
-            return fail(path, format!("nested more than {MAX_DEPTH} levels deep"));
-        }
+    let Some(unexpected) = v.unexpected() else {
+        return fail(path, format!("nested more than {MAX_DEPTH} levels deep"));
     };
     let unexpected = float_text::Unexpected(unexpected);
     fail(
