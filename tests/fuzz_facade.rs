@@ -251,28 +251,39 @@ fn any_options_object_builds_a_working_cluster_or_is_refused() {
 /// A configuration document with one field replaced by a hostile value.
 fn mutated_config_json(rng: &mut Rng) -> String {
     let mut doc = serde_json::to_value(SimConfig::new(3, rng.next())).expect("serializes");
-    let mut paths: Vec<Vec<String>> = Vec::new();
-    collect_leaves(&doc, &mut Vec::new(), &mut paths);
-    for _ in 0..=rng.below(3) {
-        let path = rng.pick(&paths).clone();
-        let slot = path
-            .iter()
-            .fold(&mut doc, |v, k| v.get_mut(k.as_str()).expect("collected"));
-        *slot = match rng.below(8) {
-            0 => serde_json::json!(-1),
-            1 => serde_json::json!(u64::MAX),
-            2 => serde_json::json!(0),
-            3 => serde_json::json!("<img src=x onerror=alert(1)>"),
-            4 => serde_json::json!(null),
-            5 => serde_json::json!(1.5),
-            6 => serde_json::json!(u32::MAX),
-            _ => serde_json::json!(rng.below(1_000)),
-        };
-    }
+    let rounds = rng.below(3) + 1;
+    replace_leaves(&mut doc, rng, rounds, |rng| match rng.below(8) {
+        0 => serde_json::json!(-1),
+        1 => serde_json::json!(u64::MAX),
+        2 => serde_json::json!(0),
+        3 => serde_json::json!("<img src=x onerror=alert(1)>"),
+        4 => serde_json::json!(null),
+        5 => serde_json::json!(1.5),
+        6 => serde_json::json!(u32::MAX),
+        _ => serde_json::json!(rng.below(1_000)),
+    });
     if rng.chance(10) {
         doc["unknown_field"] = serde_json::json!(1);
     }
     doc.to_string()
+}
+
+/// Replaces a random leaf of `doc` with `hostile(rng)`, `rounds` times.
+fn replace_leaves(
+    doc: &mut serde_json::Value,
+    rng: &mut Rng,
+    rounds: u64,
+    hostile: impl Fn(&mut Rng) -> serde_json::Value,
+) {
+    let mut paths: Vec<Vec<String>> = Vec::new();
+    collect_leaves(doc, &mut Vec::new(), &mut paths);
+    for _ in 0..rounds {
+        let path = rng.pick(&paths).clone();
+        let slot = path
+            .iter()
+            .fold(&mut *doc, |v, k| v.get_mut(k.as_str()).expect("collected"));
+        *slot = hostile(rng);
+    }
 }
 
 fn collect_leaves(v: &serde_json::Value, path: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
@@ -676,23 +687,16 @@ fn oversized_client_operations_are_refused() {
 /// A command object (the command log's form) with a few fields replaced by hostile values.
 fn mutated_action_json(rng: &mut Rng, sim: &Simulation) -> String {
     let mut doc = serde_json::to_value(any_action(rng, sim)).expect("serializes");
-    let mut paths: Vec<Vec<String>> = Vec::new();
-    collect_leaves(&doc, &mut Vec::new(), &mut paths);
-    for _ in 0..rng.below(3) {
-        let path = rng.pick(&paths).clone();
-        let slot = path
-            .iter()
-            .fold(&mut doc, |v, k| v.get_mut(k.as_str()).expect("collected"));
-        *slot = match rng.below(7) {
-            0 => serde_json::json!(-1),
-            1 => serde_json::json!(u64::MAX),
-            2 => serde_json::json!(u32::MAX),
-            3 => serde_json::json!("<img src=x onerror=alert(1)>"),
-            4 => serde_json::json!(null),
-            5 => serde_json::json!([[1, 2], [3]]),
-            _ => serde_json::json!(rng.below(30)),
-        };
-    }
+    let rounds = rng.below(3);
+    replace_leaves(&mut doc, rng, rounds, |rng| match rng.below(7) {
+        0 => serde_json::json!(-1),
+        1 => serde_json::json!(u64::MAX),
+        2 => serde_json::json!(u32::MAX),
+        3 => serde_json::json!("<img src=x onerror=alert(1)>"),
+        4 => serde_json::json!(null),
+        5 => serde_json::json!([[1, 2], [3]]),
+        _ => serde_json::json!(rng.below(30)),
+    });
     doc.to_string()
 }
 
