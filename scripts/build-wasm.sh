@@ -12,11 +12,8 @@ cd "$ROOT"
 profile="${1:-dev}"
 case "$profile" in
   dev) page_profile=dev; page_dir=debug; validator_profile=validator-dev ;;
-  # The page's build: opt-level "s" (Cargo.toml, [profile.wasm-release]) with LLVM's inlining
-  # threshold raised to 120 (opt-level 3 uses 225): ≈ 1.15x the simulator's speed in Chromium
-  # for ≈ 4 % more gzip bytes; "z" with the same threshold is 4 % smaller but misses the speed
-  # goal (measured: BENCHMARKS.md, "wasm vs native"). The validator's build
-  # ([profile.wasm-validator]) is for size alone and keeps LLVM's default threshold.
+  # The page's build: opt-level "s" (Cargo.toml, [profile.wasm-release], which says why); the
+  # validator's build ([profile.wasm-validator]) is for size alone.
   release) page_profile=wasm-release; page_dir=wasm-release; validator_profile=wasm-validator ;;
   *) die "unknown profile '$profile' (use dev or release)" ;;
 esac
@@ -39,12 +36,7 @@ bindings() {
 # The two builds have different features, so each has its own profile (its own output folder):
 # a cdylib's file name carries no feature hash, and one folder would swap one module for the
 # other between builds.
-if [ "$profile" = release ]; then
-  RUSTFLAGS="${RUSTFLAGS:-} -C llvm-args=-inline-threshold=120" \
-    cargo build --lib --target wasm32-unknown-unknown --profile "$page_profile"
-else
-  cargo build --lib --target wasm32-unknown-unknown --profile "$page_profile"
-fi
+cargo build --lib --target wasm32-unknown-unknown --profile "$page_profile"
 bindings "$built/$page_dir/raftlab.wasm" www/pkg raftlab bundler
 cargo build --lib --target wasm32-unknown-unknown --profile "$validator_profile" \
   --no-default-features --features validator

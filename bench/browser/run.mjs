@@ -122,7 +122,7 @@ function sizeContext() {
  * read by the reader's module (www/pkg-validate) as the page does, here in Node; a plain array
  * of bytes for page.evaluate.
  */
-async function configBytes(configJson) {
+export async function configBytes(configJson) {
   const pkg = path.join(ROOT, 'www/pkg-validate');
   const reader = await import(pathToFileURL(path.join(pkg, 'raftlab_validate.js')).href);
   reader.initSync({ module: readFileSync(path.join(pkg, 'raftlab_validate_bg.wasm')) });

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# One build of the page's wasm at other code generation settings, for `bench/browser/ab.mjs`
+# (issue 6: the size/speed trade of the wasm-release profile):
+#   bash bench/wasm-variant.sh NAME OPT_LEVEL [INLINE_THRESHOLD]
+# e.g. `bash bench/wasm-variant.sh s s` (the shipped settings) or `bash bench/wasm-variant.sh z80
+# z 80`. Writes target/wasm-variants/NAME/{raftlab.js,raftlab_bg.wasm} (wasm-bindgen's `web`
+# target, after wasm-opt -Oz as the page's build) and prints the module's size, raw and gzip -9.
+# A threshold changes RUSTFLAGS, so cargo rebuilds the dependencies for that build and the next.
+set -euo pipefail
+source "$(dirname "$0")/../scripts/lib.sh"
+cd "$ROOT"
+
+[ $# -ge 2 ] || die "usage: bash bench/wasm-variant.sh NAME OPT_LEVEL [INLINE_THRESHOLD]"
+name="$1" opt="$2" threshold="${3:-}"
+case "$name" in *[!A-Za-z0-9_-]*|'') die "NAME: letters, digits, - and _ only" ;; esac
+flags="${RUSTFLAGS:-}"
+[ -n "$threshold" ] && flags="$flags -C llvm-args=-inline-threshold=$threshold"
+target="${CARGO_TARGET_DIR:-target}"
+out="$target/wasm-variants/$name"
+# Settings seen before are fresh to cargo, which then would not copy their module over the last
+# one built: touching the crate makes cargo build (and copy) this one, and the next page build too.
+touch src/lib.rs
+RUSTFLAGS="$flags" CARGO_PROFILE_WASM_RELEASE_OPT_LEVEL="$opt" \
+  cargo build --quiet --lib --target wasm32-unknown-unknown --profile wasm-release
+rm -rf "$out"
+wasm-bindgen "$target/wasm32-unknown-unknown/wasm-release/raftlab.wasm" --out-dir "$out" \
+  --out-name raftlab --target web
+wasm-opt -Oz --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-multivalue \
+  "$out/raftlab_bg.wasm" -o "$out/raftlab_bg.wasm"
+say "$out: $(stat -c %s "$out/raftlab_bg.wasm") bytes, $(gzip -9c "$out/raftlab_bg.wasm" | wc -c) gzipped"
