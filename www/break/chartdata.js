@@ -103,13 +103,13 @@ export function electionCounts(marks, nowMs, bucketMs = 1000) {
 }
 
 /**
- * Client operations as bars: `[{ id, client, startMs, endMs|null, label, failed }]` with the
- * operations named in `cannotOrder` marked.
+ * Client operations as bars: `[{ id, client, startMs, endMs|null, op, read, response, failed }]`
+ * (`read`: a get) with the operations named in `cannotOrder` marked.
  */
 export function historyBars(history, cannotOrder = []) {
   const bad = new Set(cannotOrder);
   return history.map((h) => ({
     id: h.id, client: h.client, startMs: h.call_ms, endMs: h.completion ? h.completion[0] : null,
-    op: h.op, response: h.completion ? h.completion[1] : null, failed: bad.has(h.id),
+    op: h.op, read: h.op.kind === 'get', response: h.completion ? h.completion[1] : null, failed: bad.has(h.id),
   }));
 }

@@ -64,7 +64,7 @@ export function installHistory(handle, panel) {
         const y = 12 + row * ROW_PX + 4;
         const x0 = x(b.startMs);
         const x1 = Math.max(x0 + 2, x(b.endMs ?? now));
-        ctx.fillStyle = b.endMs === null ? '#e4e4ea' : b.op.Get ? '#56b4e9' : '#009e73';
+        ctx.fillStyle = b.endMs === null ? '#e4e4ea' : b.read ? '#56b4e9' : '#009e73';
         ctx.fillRect(x0, y, x1 - x0, ROW_PX - 8);
         if (b.failed) { ctx.strokeStyle = DANGER; ctx.lineWidth = 3; ctx.strokeRect(x0, y, x1 - x0, ROW_PX - 8); }
       }

@@ -41,12 +41,14 @@ test('availability, elections, latency and history bars', () => {
   assert.deepEqual(a.series, [[0, 200, 700, 1000], [0, 1, 0, 0]]);
   assert.deepEqual(electionCounts([{ kind: 'election', timeMs: 150 }, { kind: 'crash', timeMs: 160 }, { kind: 'election', timeMs: 1200 }], 1500), [[0, 1000], [1, 1]]);
   const history = [
-    { id: 1, client: 1, op: { Put: { key: 'x', value: '1' } }, call_ms: 100, completion: [140, 'Ok'] },
-    { id: 2, client: 2, op: { Get: { key: 'x' } }, call_ms: 50, completion: [90, { Value: '1' }] },
-    { id: 3, client: 1, op: { Get: { key: 'x' } }, call_ms: 200, completion: null },
+    { id: 1, client: 1, op: { kind: 'put', key: 'x', value: '1' }, call_ms: 100, completion: [140, { kind: 'ok' }] },
+    { id: 2, client: 2, op: { kind: 'get', key: 'x' }, call_ms: 50, completion: [90, { kind: 'value', value: '1' }] },
+    { id: 3, client: 1, op: { kind: 'get', key: 'x' }, call_ms: 200, completion: null },
   ];
   assert.deepEqual(clientLatency(history), [[90, 140], [40, 40]]);
   const bars = historyBars(history, [2]);
   assert.equal(bars[1].failed, true);
   assert.equal(bars[2].endMs, null);
+  // Reads and writes are drawn in different colours.
+  assert.deepEqual(bars.map((b) => b.read), [false, true, true]);
 });
