@@ -105,7 +105,7 @@ export interface Timeline {
 }
 /** One seed of a bug hunt (`searchSeed`). */
 export interface SearchOutcome { seed: string; violated: boolean; property?: string; step: number; timeMs: number; detail: string; events: number }
-export interface EntryDetail { index: number; term: number; kind: 'noop' | 'config' | 'command' | 'session'; label: string; duplicate: boolean; committed: boolean; commitStatus?: unknown }
+export interface EntryDetail { index: number; term: number; kind: 'noop' | 'config' | 'command' | 'session'; duplicate: boolean; committed: boolean; commitStatus?: unknown }
 "#;
 
 /// Installs the panic hook that turns an (impossible) Rust panic into a readable console error.
@@ -241,8 +241,7 @@ fn unencoded(what: Document, e: wire::WireError) -> JsValue {
 }
 
 fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
-    let text = json::to_string(v).map_err(|e| js(FacadeError::Output(e.to_string())))?;
-    js_sys::JSON::parse(&text)
+    js_sys::JSON::parse(&json::to_string(v))
 }
 
 /// A virtual Raft cluster, as seen by the page.

@@ -12,7 +12,6 @@ use crate::raft::{
     ProgressState, Role,
 };
 use crate::sim::envelope;
-use crate::sim::view::entry_view;
 use crate::sim::{ClientView, InFlight, Status, World};
 
 /// Most entries one `logWindow` call returns.
@@ -28,8 +27,6 @@ pub struct EntryDetail {
     pub term: u64,
     /// `noop`, `config`, `command` or `session`.
     pub kind: &'static str,
-    /// A short label, e.g. `s3#5 put k1=a` (English; the page words `payload`).
-    pub label: String,
     /// What the entry carries, for the page to word in the user's language.
     pub payload: EntryPayloadView,
     /// Same client serial as an earlier entry: answered from the session, not applied again.
@@ -52,16 +49,12 @@ pub struct FollowerDetail {
     pub match_index: u64,
     /// Flow-control state.
     pub state: ProgressState,
-    /// Heard from it in the current check-quorum round.
-    pub recent_active: bool,
 }
 
-/// Everything about one server, for the inspector.
+/// Everything about one server the inspector shows (it knows the id it asked for).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerDetail {
-    /// Id.
-    pub id: NodeId,
     /// Running, paused or crashed.
     pub status: Status,
     /// Restarts so far.
@@ -86,14 +79,10 @@ pub struct ServerDetail {
     pub last_term: u64,
     /// Snapshot the log starts from: (index, term).
     pub snapshot: (u64, u64),
-    /// Election timer: when it was reset, when it fires, and its randomized length.
-    pub election_reset_at_ms: Option<u64>,
-    /// See `election_reset_at_ms`.
+    /// Election timer: when it fires (leader: the next check-quorum round).
     pub election_deadline_ms: Option<u64>,
-    /// See `election_reset_at_ms`.
+    /// Its randomized length.
     pub election_timeout_ms: Option<u64>,
-    /// Leader: next heartbeat.
-    pub heartbeat_deadline_ms: Option<u64>,
     /// Candidate: ballots received.
     pub votes: Vec<(NodeId, bool)>,
     /// Leader: per-follower progress.
@@ -106,13 +95,11 @@ pub struct ServerDetail {
     pub kv: Vec<(String, String)>,
     /// Client sessions.
     pub sessions: Vec<SessionView>,
-    /// Messages held while paused.
-    pub held: Vec<u64>,
 }
 
 /// Server details, or `None` for an unknown id.
 pub fn server(w: &World, id: NodeId) -> Option<ServerDetail> {
-    let v = w.server_view(id)?;
+    let v = w.server_view_without_log(id)?;
     let s = w.server(id)?;
     let followers = v
         .progress
@@ -123,13 +110,12 @@ pub fn server(w: &World, id: NodeId) -> Option<ServerDetail> {
             next_index: p.progress.next_index,
             match_index: p.progress.match_index,
             state: p.progress.state,
-            recent_active: p.progress.recent_active,
         })
         .collect();
-    let last_index = v.log.last().map_or(v.snapshot.0, |e| e.index);
+    let last = retained_log(s).0.iter().next_back();
+    let last_index = last.map_or(v.snapshot.0, |e| e.index);
     let tail_from = last_index.saturating_sub(11).max(v.snapshot.0 + 1);
     Some(ServerDetail {
-        id,
         status: v.status,
         incarnation: v.incarnation,
         role: v.role,
@@ -140,19 +126,16 @@ pub fn server(w: &World, id: NodeId) -> Option<ServerDetail> {
         last_applied: v.last_applied,
         first_index: v.snapshot.0 + 1,
         last_index,
-        last_term: v.log.last().map_or(v.snapshot.1, |e| e.term),
+        last_term: last.map_or(v.snapshot.1, |e| e.term),
         snapshot: v.snapshot,
-        election_reset_at_ms: v.election_reset_at_ms,
         election_deadline_ms: v.election_deadline_ms,
         election_timeout_ms: v.election_timeout_ms,
-        heartbeat_deadline_ms: v.heartbeat_deadline_ms,
         votes: v.votes,
         followers,
         configuration: v.configuration,
         log_tail: log_window(w, id, tail_from, 12).unwrap_or_default(),
         kv: v.kv,
         sessions: v.sessions,
-        held: v.held,
     })
 }
 
@@ -182,7 +165,6 @@ pub fn log_window(w: &World, id: NodeId, from: u64, count: u64) -> Option<Vec<En
                 index: e.index,
                 term: e.term,
                 kind: entry_kind(f),
-                label: entry_view(e).summary,
                 payload: payload_view(e),
                 duplicate: f & super::frame::cell::DUPLICATE != 0,
                 committed,
@@ -231,12 +213,11 @@ pub enum EntryPayloadView {
     },
 }
 
-/// An entry a message carries: index, term, English label and payload (the page words it).
+/// An entry a message carries: index, term and payload (the page words it).
 #[derive(Debug, Clone, Serialize)]
 struct Carried {
     index: u64,
     term: u64,
-    label: String,
     payload: EntryPayloadView,
 }
 
@@ -244,7 +225,6 @@ fn carried(e: &Entry) -> Carried {
     Carried {
         index: e.index,
         term: e.term,
-        label: entry_view(e).summary,
         payload: payload_view(e),
     }
 }

@@ -136,9 +136,6 @@ pub enum FacadeError {
     /// A partition that is not arrays of numbers.
     #[error("groups must be arrays of server ids: {0}")]
     Groups(String),
-    /// A result that could not be handed to JavaScript (a bug).
-    #[error("could not return the result: {0}")]
-    Output(String),
     /// Bytes that are not what the reader's module encodes for `what` (a stale or foreign
     /// module, or bytes from elsewhere).
     #[error("unreadable encoded {what}: {detail}")]
@@ -332,7 +329,6 @@ coded!(facade_code, FACADE_CODES, e: FacadeError {
     FacadeError::SeekTooFar { max } => "seekTooFar" [max = max],
     FacadeError::ClusterFull => "clusterFull" [max = MAX_SERVERS],
     FacadeError::Groups(why) => "groups" [detail = why],
-    FacadeError::Output(why) => "output" [detail = why],
     FacadeError::Encoded { detail, .. } => "encoded" [detail = detail],
 });
 
@@ -545,7 +541,6 @@ mod tests {
             FacadeError::SeekTooFar { max: 86_400_000 },
             FacadeError::ClusterFull,
             FacadeError::Groups("invalid type: string".into()),
-            FacadeError::Output("cannot serialize".into()),
             FacadeError::Encoded {
                 what: Document::Action,
                 detail: "unknown action tag 99 at byte 1".into(),

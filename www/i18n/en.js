@@ -368,7 +368,6 @@ export default {
   'error.clusterFull': 'The cluster already has {max} servers.',
   'error.encoded': 'The page could not read what its reader module sent ({detail}). Reload the page and try again.',
   'error.groups': 'Groups must be lists of server ids: {detail}',
-  'error.output': 'The result could not be handed to the page: {detail}',
   // Safety violations, worded from their facts (src/check/facts.rs).
   'violation.termWentBack': '{server}’s term went back from {before} to {after}.',
   'violation.twoLeaders': '{first} and {second} were both leader in term {term}.',

@@ -368,7 +368,6 @@ export default {
   'error.clusterFull': 'Kümede zaten {max} sunucu var.',
   'error.encoded': 'Sayfa, okuyucu modülünün gönderdiğini okuyamadı ({detail}). Sayfayı yeniden yükleyip tekrar deneyin.',
   'error.groups': 'Gruplar sunucu kimliklerinden oluşan listeler olmalı: {detail}',
-  'error.output': 'Sonuç sayfaya aktarılamadı: {detail}',
   // Güvenlik ihlalleri, olgularından (src/check/facts.rs) kurulur.
   'violation.termWentBack': '{server} sunucusunun dönemi {before} değerinden {after} değerine geriledi.',
   'violation.twoLeaders': '{first} ve {second}, {term}. dönemde ikisi birden lider oldu.',
