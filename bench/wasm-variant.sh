@@ -3,8 +3,9 @@
 # (issue 6: the size/speed trade of the wasm-release profile):
 #   bash bench/wasm-variant.sh NAME OPT_LEVEL [INLINE_THRESHOLD]
 # e.g. `bash bench/wasm-variant.sh s s` (the shipped settings) or `bash bench/wasm-variant.sh z80
-# z 80`. Writes target/wasm-variants/NAME/{raftlab.js,raftlab_bg.wasm} (wasm-bindgen's `web`
-# target, after wasm-opt -Oz as the page's build) and prints the module's size, raw and gzip -9.
+# z 80`; WASM_OPT="-Oz" replaces wasm-opt's passes (scripts/lib.sh, WASM_OPT_PASSES). Writes
+# target/wasm-variants/NAME/{raftlab.js,raftlab_bg.wasm} (wasm-bindgen's `web` target, after
+# wasm-opt as in the page's build) and prints the module's size, raw and gzip -9.
 # A threshold changes RUSTFLAGS, so cargo rebuilds the dependencies for that build and the next.
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
@@ -25,7 +26,8 @@ RUSTFLAGS="$flags" CARGO_PROFILE_WASM_RELEASE_OPT_LEVEL="$opt" \
 rm -rf "$out"
 wasm-bindgen "$target/wasm32-unknown-unknown/wasm-release/raftlab.wasm" --out-dir "$out" \
   --out-name raftlab --target web
-wasm-opt -Oz --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --enable-multivalue \
-  "$out/raftlab_bg.wasm" -o "$out/raftlab_bg.wasm"
+passes=("${WASM_OPT_PASSES[@]}")
+# shellcheck disable=SC2206 # WASM_OPT is a list of flags
+[ -n "${WASM_OPT:-}" ] && passes=($WASM_OPT)
+wasm-opt "${passes[@]}" "${WASM_OPT_FEATURES[@]}" "$out/raftlab_bg.wasm" -o "$out/raftlab_bg.wasm"
 say "$out: $(stat -c %s "$out/raftlab_bg.wasm") bytes, $(gzip -9c "$out/raftlab_bg.wasm" | wc -c) gzipped"

@@ -4,7 +4,7 @@
 #   www/pkg-validate  the reader's module (feature `validator` alone: `validateScenario`,
 #                     `readConfig`, `readAction`), which the page fetches on first use
 #   scripts/build-wasm.sh dev       debug builds (fast to compile)
-#   scripts/build-wasm.sh release   release builds + wasm-opt -Oz (npm's binaryen)
+#   scripts/build-wasm.sh release   release builds + wasm-opt (scripts/lib.sh; npm's binaryen)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -26,8 +26,7 @@ bindings() {
   rm -rf "$out"
   wasm-bindgen "$wasm" --out-dir "$out" --out-name "$name" --target "$target" --typescript
   if [ "$profile" = release ]; then
-    wasm-opt -Oz --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
-      --enable-sign-ext --enable-mutable-globals --enable-multivalue \
+    wasm-opt "${WASM_OPT_PASSES[@]}" "${WASM_OPT_FEATURES[@]}" \
       "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
   fi
   say "$out ($profile): $(du -k "$out/${name}_bg.wasm" | cut -f1) KB, $(gzip -9c "$out/${name}_bg.wasm" | wc -c) bytes gzipped"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Production bundle in dist/: release wasm, wasm-opt -Oz, webpack production mode, relative paths.
+# Production bundle in dist/: release wasm, wasm-opt, webpack production mode, relative paths.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"

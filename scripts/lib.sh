@@ -26,3 +26,13 @@ step() {
 wasm_bindgen_lock_version() {
   awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
 }
+
+# wasm-opt on a release module: the features rustc enables for wasm32 (wasm-opt must know them to
+# validate the module), and the optimizations. `--low-memory-unused`: rustc puts the 1 MB stack
+# at the bottom of memory, so the first 1 KB is touched only by a stack one KB from overflowing,
+# and wasm-opt may fold constant offsets into loads and stores. `--flatten --rereloop` before two
+# -Oz passes rebuilds the control flow. Together 2.5 KB gzip smaller than -Oz alone at the same
+# speed (issue 6; BENCHMARKS.md, "Sizes").
+WASM_OPT_FEATURES=(--enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int
+  --enable-sign-ext --enable-mutable-globals --enable-multivalue)
+WASM_OPT_PASSES=(--low-memory-unused --flatten --rereloop -Oz -Oz)

@@ -186,7 +186,13 @@ fn hunt_args(
 /// object) for the page's translation.
 fn js(e: impl Coded) -> JsValue {
     let (code, params) = e.code();
-    let error = js_sys::Error::new(&e.to_string());
+    coded_error(&e.to_string(), code, params)
+}
+
+/// The error `js` builds, out of line: one copy for every kind of error (issue 6, sizes).
+#[inline(never)]
+fn coded_error(message: &str, code: &str, params: errors::Params) -> JsValue {
+    let error = js_sys::Error::new(message);
     let fields = js_sys::Object::new();
     for (name, value) in params {
         let value = match value {
