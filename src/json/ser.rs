@@ -10,8 +10,8 @@
 //! check after every field of every derived `serialize` compiles to nothing (issue 6: 2.7 KB
 //! gzip of the page's wasm). The shapes are serde_json's: a struct is an object, `None` and
 //! unit are `null`, an externally tagged variant is `{"name": value}`, integer map keys are
-//! quoted, and a non-finite float is `null`. Floats are written with the shortest digits that read back to
-//! the same value ([`crate::float_text`]), so `JSON.parse` gives the exact number.
+//! quoted, and a non-finite float is `null`. Floats are written with the shortest digits that
+//! read back to the same value ([`crate::float_text`]), so `JSON.parse` gives the exact number.
 
 use std::fmt;
 
