@@ -2,10 +2,11 @@
 # One build of the page's wasm at other code generation settings, for `bench/browser/ab.mjs`
 # (issue 6: the size/speed trade of the wasm-release profile):
 #   bash bench/wasm-variant.sh NAME OPT_LEVEL [INLINE_THRESHOLD]
-# e.g. `bash bench/wasm-variant.sh s s` (the shipped settings) or `bash bench/wasm-variant.sh z80
-# z 80`; WASM_OPT="-Oz" replaces wasm-opt's passes (scripts/lib.sh, WASM_OPT_PASSES). Writes
-# target/wasm-variants/NAME/{raftlab.js,raftlab_bg.wasm} (wasm-bindgen's `web` target, after
-# wasm-opt as in the page's build) and prints the module's size, raw and gzip -9.
+# e.g. `bash bench/wasm-variant.sh s120 s 120` (the shipped settings) or
+# `bash bench/wasm-variant.sh z80 z 80`; WASM_OPT="-Oz" replaces wasm-opt's passes (scripts/lib.sh,
+# WASM_OPT_PASSES). Writes target/wasm-variants/NAME/{raftlab.js,raftlab_bg.wasm} (wasm-bindgen's
+# `web` target, after wasm-opt as in the page's build) and prints the module's size, raw and
+# gzip -9.
 # A threshold changes RUSTFLAGS, so cargo rebuilds the dependencies for that build and the next.
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"

@@ -12,8 +12,9 @@ cd "$ROOT"
 profile="${1:-dev}"
 case "$profile" in
   dev) page_profile=dev; page_dir=debug; validator_profile=validator-dev ;;
-  # The page's build: opt-level "s" (Cargo.toml, [profile.wasm-release], which says why); the
-  # validator's build ([profile.wasm-validator]) is for size alone.
+  # The page's build: opt-level "s" (Cargo.toml, [profile.wasm-release]) with the inlining
+  # threshold of scripts/lib.sh (WASM_RELEASE_RUSTFLAGS); the validator's build
+  # ([profile.wasm-validator]) is for size alone and keeps LLVM's default threshold.
   release) page_profile=wasm-release; page_dir=wasm-release; validator_profile=wasm-validator ;;
   *) die "unknown profile '$profile' (use dev or release)" ;;
 esac
@@ -35,7 +36,12 @@ bindings() {
 # The two builds have different features, so each has its own profile (its own output folder):
 # a cdylib's file name carries no feature hash, and one folder would swap one module for the
 # other between builds.
-cargo build --lib --target wasm32-unknown-unknown --profile "$page_profile"
+if [ "$profile" = release ]; then
+  RUSTFLAGS="${RUSTFLAGS:-} $WASM_RELEASE_RUSTFLAGS" \
+    cargo build --lib --target wasm32-unknown-unknown --profile "$page_profile"
+else
+  cargo build --lib --target wasm32-unknown-unknown --profile "$page_profile"
+fi
 bindings "$built/$page_dir/raftlab.wasm" www/pkg raftlab bundler
 cargo build --lib --target wasm32-unknown-unknown --profile "$validator_profile" \
   --no-default-features --features validator
