@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::queue::EventKey;
 use crate::kv::{KvConfig, KvStore};
-use crate::raft::{DurableState, Node, NodeId};
+use crate::raft::{DurableState, Node, NodeId, StoredEntries};
 
 /// Whether a machine runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -100,6 +100,13 @@ impl Server {
     /// What it has persisted.
     pub fn disk(&self) -> &DurableState {
         &self.disk
+    }
+
+    /// Its retained log: its node's, or its disk's while crashed.
+    pub fn retained_entries(&self) -> &StoredEntries {
+        self.node
+            .as_ref()
+            .map_or(&self.disk.entries, |n| n.log_entries())
     }
 
     /// Its state machine (while crashed: what it held when it crashed, which is lost and

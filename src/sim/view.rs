@@ -339,9 +339,11 @@ impl World {
     /// A server's view.
     pub fn server_view(&self, id: NodeId) -> Option<ServerView> {
         let mut v = self.server_view_without_log(id)?;
-        let s = &self.servers[&id];
-        let log = s.node.as_ref().map_or(&s.disk.entries, |n| n.log_entries());
-        v.log = log.iter().map(entry_view).collect();
+        v.log = self.servers[&id]
+            .retained_entries()
+            .iter()
+            .map(entry_view)
+            .collect();
         Some(v)
     }
 

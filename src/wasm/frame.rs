@@ -384,16 +384,15 @@ fn classify(e: &Entry) -> (u32, Option<(u64, u64)>) {
 
 /// The retained log of a server (its node's, or its disk's while crashed) and its snapshot index.
 pub fn retained_log(s: &Server) -> (&StoredEntries, u64) {
-    match s.node() {
-        Some(n) => (n.log_entries(), n.snapshot().last_included_index),
-        None => {
-            let d = s.disk();
-            (
-                &d.entries,
-                d.snapshot.as_ref().map_or(0, |x| x.last_included_index),
-            )
-        }
-    }
+    let snapshot = match s.node() {
+        Some(n) => n.snapshot().last_included_index,
+        None => s
+            .disk()
+            .snapshot
+            .as_ref()
+            .map_or(0, |x| x.last_included_index),
+    };
+    (s.retained_entries(), snapshot)
 }
 
 /// Per-entry flags of a retained log (duplicates found against earlier retained entries).
