@@ -30,6 +30,7 @@
 // The readers of the reader's module: left out of the page's wasm build.
 #[cfg(any(feature = "validator", not(target_arch = "wasm32")))]
 pub mod action_input;
+pub mod alloc;
 pub mod details;
 pub mod errors;
 pub mod frame;
