@@ -12,7 +12,7 @@ cd "$ROOT"
 profile="${1:-dev}"
 case "$profile" in
   dev) page_profile=dev; page_dir=debug; validator_profile=validator-dev ;;
-  # The page's build: opt-level "s" (Cargo.toml, [profile.wasm-release]) with the inlining
+  # The page's build: opt-level "z" (Cargo.toml, [profile.wasm-release]) with the inlining
   # threshold of scripts/lib.sh (WASM_RELEASE_RUSTFLAGS); the validator's build
   # ([profile.wasm-validator]) is for size alone and keeps LLVM's default threshold.
   release) page_profile=wasm-release; page_dir=wasm-release; validator_profile=wasm-validator ;;

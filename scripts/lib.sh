@@ -28,11 +28,13 @@ wasm_bindgen_lock_version() {
 }
 
 # rustc flags of the page's release build (and of the size floor's, built the same way): LLVM's
-# inlining threshold raised from the "s" level's to 120. Timed with the builds taking turns in
-# one page (bench/browser/ab.mjs), it runs the simulator 5-7 % faster than "s" alone for 6 KB
-# gzip more; the wasm's speed against native (goal 0.6x) reads 0.61-0.66x without it when the
-# native run is fast, too close to the line (BENCHMARKS.md, "Sizes" and "wasm vs native").
-WASM_RELEASE_RUSTFLAGS="-C llvm-args=-inline-threshold=120"
+# inlining threshold set to 100 over opt-level "z" (Cargo.toml, [profile.wasm-release]). Timed
+# with the builds taking turns in one page (bench/browser/ab.mjs, 61 rounds, with the wasm's own
+# allocator), relative to the earlier "s" with the threshold at 120 (177.0 KB gzip): "z" with
+# the threshold at 100, 165.7 KB at 0.99x its speed; at 80, 163.2 KB at 0.95x; at 60, 159.6 KB
+# at 0.87x; "z" alone 153.7 KB at 0.80x; "s" alone 169.2 KB at 1.03x. The wasm's speed against
+# native (goal 0.6x) read 0.66-0.68x at the earlier settings (BENCHMARKS.md, "Sizes").
+WASM_RELEASE_RUSTFLAGS="-C llvm-args=-inline-threshold=100"
 
 # wasm-opt on a release module: the features rustc enables for wasm32 (wasm-opt must know them to
 # validate the module), and the optimizations. `--low-memory-unused`: rustc puts the 1 MB stack
