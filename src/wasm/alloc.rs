@@ -184,10 +184,15 @@ impl<S: Source> Heap<S> {
             };
             // Memory grown right after the region continues it; anything else starts anew
             // (the rest of the old region is left unused). Either way `block` now fits.
+            // A region ending at 4 GiB would wrap a 32-bit address to 0: refused (wasm32's
+            // memory cannot grow past that anyway).
+            let Some(end) = start.checked_add(pages * PAGE) else {
+                return 0;
+            };
             if start != self.end {
                 self.bump = start;
             }
-            self.end = start + pages * PAGE;
+            self.end = end;
         }
         let at = self.bump;
         self.bump += block;
