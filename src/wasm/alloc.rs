@@ -182,13 +182,13 @@ impl<S: Source> Heap<S> {
             let Some(start) = self.source.grow(pages) else {
                 return 0;
             };
-            // Memory grown right after the region continues it; anything else starts anew
-            // (the rest of the old region is left unused). Either way `block` now fits.
             // A region ending at 4 GiB would wrap a 32-bit address to 0: refused (wasm32's
             // memory cannot grow past that anyway).
             let Some(end) = start.checked_add(pages * PAGE) else {
                 return 0;
             };
+            // Memory grown right after the region continues it; anything else starts anew
+            // (the rest of the old region is left unused). Either way `block` now fits.
             if start != self.end {
                 self.bump = start;
             }
