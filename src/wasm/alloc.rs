@@ -102,12 +102,7 @@ impl<S: Source> Heap<S> {
         let Some((index, block)) = Self::class(layout) else {
             return core::ptr::null_mut();
         };
-        let head = self.free[index];
-        if head != 0 {
-            self.free[index] = (head as *const usize).read();
-            return head as *mut u8;
-        }
-        self.fresh(block) as *mut u8
+        self.take(index, block) as *mut u8
     }
 
     /// Gives back a block [`Heap::alloc`] returned for the same `layout`.
@@ -158,13 +153,7 @@ impl<S: Source> Heap<S> {
         let Some((index, block)) = Self::class(layout) else {
             return core::ptr::null_mut();
         };
-        let head = self.free[index];
-        let raw = if head != 0 {
-            self.free[index] = (head as *const usize).read();
-            head
-        } else {
-            self.fresh(block)
-        };
+        let raw = self.take(index, block);
         if raw == 0 {
             return core::ptr::null_mut();
         }
@@ -172,6 +161,19 @@ impl<S: Source> Heap<S> {
         let aligned = (raw + layout.align()) & !(layout.align() - 1);
         ((aligned - core::mem::size_of::<usize>()) as *mut usize).write(raw);
         aligned as *mut u8
+    }
+
+    /// A block of class `index` (`block` bytes): the last one freed, else fresh memory (0 when
+    /// memory cannot grow).
+    #[inline(always)]
+    fn take(&mut self, index: usize, block: usize) -> usize {
+        let head = self.free[index];
+        if head != 0 {
+            // SAFETY: a block on a free list holds the address of the next one.
+            self.free[index] = unsafe { (head as *const usize).read() };
+            return head;
+        }
+        self.fresh(block)
     }
 
     /// A block of `block` bytes from memory never handed out (0 when memory cannot grow).
