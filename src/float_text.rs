@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use crate::debug_text::Quoted;
+
 /// `v` as `format!("{}", v)` writes it, digit for digit (width and alignment are honoured; a
 /// precision is not used anywhere and would cut the text, not round the number).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -149,7 +151,7 @@ impl fmt::Display for Unexpected<'_> {
                 write!(f, "floating point `{t}{}`", if point { ".0" } else { "" })
             }
             U::Char(c) => write!(f, "character `{c}`"),
-            U::Str(s) => write!(f, "string {s:?}"),
+            U::Str(s) => write!(f, "string {}", Quoted(s)),
             U::Bytes(_) => f.write_str("byte array"),
             U::Unit => f.write_str("unit value"),
             U::Option => f.write_str("Option value"),

@@ -8,6 +8,7 @@
 
 pub mod check;
 pub mod collections;
+pub mod debug_text;
 pub mod float_text;
 pub mod json;
 pub mod kv;

@@ -81,7 +81,10 @@ impl Out {
                 0..=0x1f => "",
                 _ => continue,
             };
-            out.push_str(&s[start..i]);
+            // `i` is the position of an ASCII byte, so the cut falls between characters: `get`
+            // always gives the run, and links no panic path (`&s[start..i]` links core's
+            // slicing panic, whose message formats with `Debug`: 2 KB of the page's wasm).
+            out.push_str(s.get(start..i).unwrap_or_default());
             if escape.is_empty() {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
                 out.push_str("\\u00");
@@ -92,7 +95,7 @@ impl Out {
             }
             start = i + 1;
         }
-        out.push_str(&s[start..]);
+        out.push_str(s.get(start..).unwrap_or_default());
         out.push('"');
         Ok(())
     }

@@ -1,10 +1,13 @@
 //! What the state machine answers, and the outcome of applying one log entry.
 
+use std::fmt;
+
 use serde::Serialize;
 use thiserror::Error;
 
 use super::codec::{DecodeError, Reader, Writer};
 use super::command::ClientId;
+use crate::debug_text::{Opt, Quoted};
 
 /// Why a command was refused by the session layer (thesis §6.3). A refused command changes
 /// nothing in the store.
@@ -65,6 +68,44 @@ pub enum Response {
         /// Why.
         error: SessionError,
     },
+}
+
+/// As the client events of the trace write it: the text of `{:?}` (`Value { value: "x" }`).
+impl fmt::Display for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Response::Value { value } => write!(f, "Value {{ value: {} }}", Quoted(value)),
+            Response::NotFound => f.write_str("NotFound"),
+            Response::Ok => f.write_str("Ok"),
+            Response::CasOk => f.write_str("CasOk"),
+            Response::CasFailed { current } => write!(
+                f,
+                "CasFailed {{ current: {} }}",
+                Opt(current.as_deref().map(Quoted))
+            ),
+            Response::Registered { client_id } => {
+                write!(f, "Registered {{ client_id: {client_id} }}")
+            }
+            Response::SessionError {
+                error: SessionError::UnknownSession { client_id },
+            } => write!(
+                f,
+                "SessionError {{ error: UnknownSession {{ client_id: {client_id} }} }}"
+            ),
+            Response::SessionError {
+                error:
+                    SessionError::ResponseDiscarded {
+                        client_id,
+                        serial,
+                        lowest_unacked,
+                    },
+            } => write!(
+                f,
+                "SessionError {{ error: ResponseDiscarded {{ client_id: {client_id}, \
+                 serial: {serial}, lowest_unacked: {lowest_unacked} }} }}"
+            ),
+        }
+    }
 }
 
 const RESP_VALUE: u8 = 1;

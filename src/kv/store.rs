@@ -1,6 +1,7 @@
 //! The key-value state machine: applies committed commands in log order.
 
 use crate::collections::VecMap;
+use crate::debug_text::expect_ok;
 use crate::json::json_struct;
 
 use serde::Serialize;
@@ -100,7 +101,10 @@ pub struct KvStore {
 
 impl Default for KvStore {
     fn default() -> Self {
-        Self::new(KvConfig::default()).expect("the default config is valid")
+        expect_ok(
+            Self::new(KvConfig::default()),
+            "the default config is valid",
+        )
     }
 }
 
@@ -247,10 +251,9 @@ impl KvStore {
     }
 
     fn assert_next_index(&self, index: u64) {
-        assert_eq!(
-            index,
-            self.last_applied + 1,
-            "bug: entries must be applied in log order (last_applied = {})",
+        assert!(
+            index == self.last_applied + 1,
+            "bug: entries must be applied in log order (index {index}, last_applied = {})",
             self.last_applied
         );
     }

@@ -19,6 +19,18 @@ pub enum Role {
     Leader,
 }
 
+impl Role {
+    /// The role's name as traces write it (`Follower`, `PreCandidate`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Follower => "Follower",
+            Role::PreCandidate => "PreCandidate",
+            Role::Candidate => "Candidate",
+            Role::Leader => "Leader",
+        }
+    }
+}
+
 /// Why an election started.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CampaignReason {
@@ -41,11 +53,21 @@ pub enum StepDownReason {
     RemovedFromConfiguration,
 }
 
+impl StepDownReason {
+    /// The reason's name as traces write it (`QuorumLost`, `RemovedFromConfiguration`).
+    pub fn name(self) -> &'static str {
+        match self {
+            StepDownReason::QuorumLost => "QuorumLost",
+            StepDownReason::RemovedFromConfiguration => "RemovedFromConfiguration",
+        }
+    }
+}
+
 /// Why a proposal, membership change or transfer was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error, Serialize, Deserialize)]
 pub enum ProposeError {
     /// Only the leader accepts proposals; `leader_hint` is the leader this server knows of.
-    #[error("not the leader (leader hint: {leader_hint:?})")]
+    #[error("not the leader (leader hint: {})", crate::debug_text::Opt(*.leader_hint))]
     NotLeader {
         /// The known leader, if any.
         leader_hint: Option<NodeId>,

@@ -40,9 +40,8 @@ impl RaftLog {
         let entries = entries.into();
         let base = snapshot.last_included_index;
         for (i, e) in entries.iter().enumerate() {
-            assert_eq!(
-                e.index,
-                base + 1 + i as u64,
+            assert!(
+                e.index == base + 1 + i as u64,
                 "restored entries must follow the snapshot"
             );
         }
@@ -156,9 +155,8 @@ impl RaftLog {
 
     /// Appends entries created by the leader. Panics if they do not follow the last entry.
     pub fn append(&mut self, entry: Entry) {
-        assert_eq!(
-            entry.index,
-            self.last_index() + 1,
+        assert!(
+            entry.index == self.last_index() + 1,
             "leader append must extend the log"
         );
         self.entries.push_entry(entry);
@@ -335,7 +333,7 @@ impl RaftLog {
     pub fn compact(&mut self, snapshot: Snapshot) {
         let index = snapshot.last_included_index;
         assert!(index <= self.last_applied && index > self.snapshot.last_included_index);
-        assert_eq!(self.term(index), Some(snapshot.last_included_term));
+        assert!(self.term(index) == Some(snapshot.last_included_term));
         let drop = (index - self.snapshot.last_included_index) as usize;
         self.entries.remove_front(drop);
         self.snapshot = snapshot;

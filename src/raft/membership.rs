@@ -12,6 +12,8 @@
 //! learner's log is within one AppendEntries batch of its own. [`MembershipChange::AddLearner`]
 //! adds a permanent learner that is only promoted by an explicit `PromoteLearner`.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -43,6 +45,19 @@ pub enum MembershipChange {
     PromoteLearner(NodeId),
     /// Remove a voter or learner (thesis §4.2.2 when it is the leader).
     RemoveServer(NodeId),
+}
+
+/// As the inspector's entry summaries write it: the text of `{:?}` (`AddServer(4)`).
+impl fmt::Display for MembershipChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (name, id) = match self {
+            MembershipChange::AddServer(id) => ("AddServer", id),
+            MembershipChange::AddLearner(id) => ("AddLearner", id),
+            MembershipChange::PromoteLearner(id) => ("PromoteLearner", id),
+            MembershipChange::RemoveServer(id) => ("RemoveServer", id),
+        };
+        write!(f, "{name}({id})")
+    }
 }
 
 /// Why a membership change cannot be applied to a configuration.

@@ -299,6 +299,33 @@ pub enum VoteRejectReason {
     CandidateNotVoter,
 }
 
+/// As traces write it: the text of `{:?}` (`StaleTerm { voter_term: 3 }`).
+impl fmt::Display for VoteRejectReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use VoteRejectReason as R;
+        match self {
+            R::StaleTerm { voter_term } => write!(f, "StaleTerm {{ voter_term: {voter_term} }}"),
+            R::AlreadyVoted { voted_for } => {
+                write!(f, "AlreadyVoted {{ voted_for: {voted_for} }}")
+            }
+            R::LeaderKnown { leader } => write!(f, "LeaderKnown {{ leader: {leader} }}"),
+            R::LogNotUpToDate {
+                candidate_last_term,
+                candidate_last_index,
+                voter_last_term,
+                voter_last_index,
+            } => write!(
+                f,
+                "LogNotUpToDate {{ candidate_last_term: {candidate_last_term}, \
+                 candidate_last_index: {candidate_last_index}, \
+                 voter_last_term: {voter_last_term}, voter_last_index: {voter_last_index} }}"
+            ),
+            R::LeaderActive { leader } => write!(f, "LeaderActive {{ leader: {leader} }}"),
+            R::CandidateNotVoter => f.write_str("CandidateNotVoter"),
+        }
+    }
+}
+
 /// Why a follower rejected AppendEntries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AppendRejectReason {
@@ -467,6 +494,31 @@ pub enum MessageKind {
     ReadIndexResponse,
     /// A forwarded transfer request.
     TransferLeader,
+}
+
+impl MessageKind {
+    /// The kind's name as traces write it (`RequestVote`, `AppendEntries`, …).
+    pub fn name(self) -> &'static str {
+        use MessageKind as K;
+        match self {
+            K::RequestVote => "RequestVote",
+            K::RequestPreVote => "RequestPreVote",
+            K::VoteGranted => "VoteGranted",
+            K::VoteDenied => "VoteDenied",
+            K::PreVoteGranted => "PreVoteGranted",
+            K::PreVoteDenied => "PreVoteDenied",
+            K::Heartbeat => "Heartbeat",
+            K::AppendEntries => "AppendEntries",
+            K::AppendAccepted => "AppendAccepted",
+            K::AppendRejected => "AppendRejected",
+            K::InstallSnapshot => "InstallSnapshot",
+            K::InstallSnapshotResponse => "InstallSnapshotResponse",
+            K::TimeoutNow => "TimeoutNow",
+            K::ReadIndex => "ReadIndex",
+            K::ReadIndexResponse => "ReadIndexResponse",
+            K::TransferLeader => "TransferLeader",
+        }
+    }
 }
 
 impl Message {

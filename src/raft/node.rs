@@ -312,7 +312,7 @@ impl Node {
     }
 
     pub(super) fn become_pre_candidate(&mut self) {
-        assert_ne!(self.role, Role::Leader, "a leader does not campaign");
+        assert!(self.role != Role::Leader, "a leader does not campaign");
         self.role = Role::PreCandidate;
         self.leader_id = None;
         self.votes = VecMap::from([(self.id, true)]);
@@ -321,7 +321,7 @@ impl Node {
     }
 
     pub(super) fn become_candidate(&mut self) {
-        assert_ne!(self.role, Role::Leader, "a leader does not campaign");
+        assert!(self.role != Role::Leader, "a leader does not campaign");
         // §5.2: increment current_term and vote for self (both persisted before any
         // RequestVote leaves, by the Ready ordering).
         self.current_term += 1;
@@ -335,9 +335,8 @@ impl Node {
     }
 
     pub(super) fn become_leader(&mut self) {
-        assert_eq!(
-            self.role,
-            Role::Candidate,
+        assert!(
+            self.role == Role::Candidate,
             "only a candidate becomes leader"
         );
         self.role = Role::Leader;

@@ -9,6 +9,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::config::LinkConfig;
+use crate::debug_text::{List, Opt, Quoted};
 use crate::kv::Operation;
 use crate::raft::NodeId;
 
@@ -169,7 +170,14 @@ impl fmt::Display for Action {
             A::Restart { server } => write!(f, "restart S{server}"),
             A::Pause { server } => write!(f, "pause S{server}"),
             A::Resume { server } => write!(f, "resume S{server}"),
-            A::Partition { groups } => write!(f, "partition {groups:?}"),
+            A::Partition { groups } => {
+                f.write_str("partition [")?;
+                for (i, g) in groups.iter().enumerate() {
+                    let sep = if i > 0 { ", " } else { "" };
+                    write!(f, "{sep}{}", List(g))?;
+                }
+                f.write_str("]")
+            }
             A::CutLink { from, to, both } => write!(f, "cut S{from}{}S{to}", arrow(*both)),
             A::RepairLink { from, to, both } => write!(f, "repair S{from}{}S{to}", arrow(*both)),
             A::Heal => write!(f, "heal"),
@@ -240,7 +248,9 @@ pub(crate) fn op_summary(op: &Operation) -> String {
     match op {
         Operation::Get { key } => format!("get {key}"),
         Operation::Put { key, value } => format!("put {key}={value}"),
-        Operation::Cas { key, expected, new } => format!("cas {key} {expected:?}->{new}"),
+        Operation::Cas { key, expected, new } => {
+            format!("cas {key} {}->{new}", Opt(expected.as_deref().map(Quoted)))
+        }
         Operation::Append { key, value } => format!("append {key}+={value}"),
     }
 }

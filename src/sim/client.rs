@@ -23,6 +23,7 @@
 //! progress does not use up `max_attempts` in a few hundred milliseconds.
 
 use crate::collections::VecMap;
+use crate::debug_text::expect_ok;
 use std::collections::VecDeque;
 
 use serde::Serialize;
@@ -286,9 +287,7 @@ impl Client {
             PendingKind::Register => RequestBody::Propose(ClientSession::register_command()),
             PendingKind::Log { serial } => {
                 let session = self.session.as_ref().expect("bug: log op without session");
-                let cmd = session
-                    .retry(*serial)
-                    .expect("bug: pending serial is outstanding");
+                let cmd = expect_ok(session.retry(*serial), "bug: pending serial is outstanding");
                 RequestBody::Propose(cmd)
             }
             PendingKind::ReadIndex { key } => RequestBody::ReadIndex { key: key.clone() },

@@ -2,6 +2,7 @@
 //! is working on.
 
 use crate::collections::VecMap;
+use crate::debug_text::expect_ok;
 
 use serde::Serialize;
 
@@ -77,7 +78,10 @@ impl Server {
             status: Status::Running,
             node: Some(node),
             disk: DurableState::default(),
-            kv: KvStore::new(kv).expect("bug: kv config validated with the world config"),
+            kv: expect_ok(
+                KvStore::new(kv),
+                "bug: kv config validated with the world config",
+            ),
             incarnation: 0,
             timer: None,
             held: Vec::new(),

@@ -227,11 +227,9 @@ impl Simulation {
                     break;
                 }
                 self.world.now_ms = self.world.now_ms.max(cmd.time_ms);
-                let replayed = self.world.apply_command(&cmd.action);
-                assert!(
-                    replayed.is_ok(),
-                    "bug: replay of a logged command diverged: {replayed:?}"
-                );
+                if let Err(e) = self.world.apply_command(&cmd.action) {
+                    panic!("bug: replay of a logged command diverged: {e}");
+                }
                 continue;
             }
             self.maybe_checkpoint();

@@ -15,6 +15,7 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::sync::Arc;
 
+use crate::debug_text::Opt;
 use crate::raft::{Message, MessageBody, MessageKind, NodeId, Role, VoteRejectReason};
 
 /// The hash of an empty trace.
@@ -229,7 +230,7 @@ impl fmt::Display for MsgSummary {
                 last_index,
                 last_term,
             } => write!(f, " last={last_index}/{last_term}"),
-            S::VoteReply { reject: Some(r) } => write!(f, " reason={r:?}"),
+            S::VoteReply { reject: Some(r) } => write!(f, " reason={r}"),
             S::VoteReply { reject: None } | S::TimeoutNow => Ok(()),
             S::Append {
                 prev_index,
@@ -249,7 +250,7 @@ impl fmt::Display for MsgSummary {
             }
             S::Snapshot { index, term } => write!(f, " snap={index}/{term}"),
             S::ReadIndex { ctx } => write!(f, " ctx={ctx}"),
-            S::ReadIndexReply { ctx, index } => write!(f, " ctx={ctx} index={index:?}"),
+            S::ReadIndexReply { ctx, index } => write!(f, " ctx={ctx} index={}", Opt(index)),
             S::TransferLeader { target } => write!(f, " target=S{target}"),
         }
     }
@@ -306,7 +307,7 @@ impl fmt::Display for Delivery {
             summary,
             fate,
         } = self;
-        write!(f, "deliver #{id} {kind:?} S{from}->S{to} {summary}")?;
+        write!(f, "deliver #{id} {} S{from}->S{to} {summary}", kind.name())?;
         match fate {
             Fate::Delivered => Ok(()),
             Fate::Held => write!(f, " held (S{to} paused)"),
@@ -343,7 +344,7 @@ impl fmt::Display for What {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             What::Deliver(d) => d.fmt(f),
-            What::Timer { server, role } => write!(f, "timer S{server} ({role:?})"),
+            What::Timer { server, role } => write!(f, "timer S{server} ({})", role.name()),
             What::Text(s) => f.write_str(s),
         }
     }
@@ -414,7 +415,7 @@ impl fmt::Display for Note {
                 first,
                 last,
             } => write!(f, "S{server} applied {first}..={last}"),
-            Note::Role { server, role, term } => write!(f, "S{server} {role:?} t{term}"),
+            Note::Role { server, role, term } => write!(f, "S{server} {} t{term}", role.name()),
             Note::Compacted { server, index } => write!(f, "S{server} compacted @{index}"),
             Note::SnapshotInstalled {
                 server,

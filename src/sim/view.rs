@@ -1,5 +1,6 @@
 //! Read-only views of the world for the UI, the CLI and the checkers.
 
+use crate::debug_text::expect_ok;
 use serde::Serialize;
 
 use super::action::{op_summary, Action};
@@ -295,10 +296,10 @@ impl World {
     fn pending_what(&self, e: &Event) -> PendingWhat {
         match e {
             Event::Deliver { message_id } => {
-                let m = self
-                    .network
-                    .get(*message_id)
-                    .expect("bug: queued delivery without a message");
+                let m = expect_ok(
+                    self.network.get(*message_id),
+                    "bug: queued delivery without a message",
+                );
                 PendingWhat::Deliver {
                     message: m.id,
                     kind: m.kind,
@@ -439,7 +440,7 @@ fn crashed_view(s: &Server) -> ServerView {
 pub fn entry_view(e: &Entry) -> EntryView {
     let summary = match &e.payload {
         EntryPayload::Noop => "noop".to_string(),
-        EntryPayload::Config(c) => format!("config {:?}", c.change),
+        EntryPayload::Config(c) => format!("config {}", c.change),
         EntryPayload::Command(bytes) => {
             match envelope::unwrap(bytes).map(|(_, b)| Command::decode(b)) {
                 Some(Ok(Command::RegisterClient)) => "register".to_string(),

@@ -2,6 +2,7 @@
 //! server's [`Ready`] (persist, send, install snapshot, apply, serve reads — in that order).
 
 use crate::collections::VecMap;
+use crate::debug_text::{expect_ok, List};
 
 use serde::Serialize;
 
@@ -414,8 +415,10 @@ impl World {
             return;
         };
         let srv = self.servers.get_mut(&id).expect("bug: unknown server");
-        srv.kv =
-            KvStore::restore(&snap.data).expect("bug: snapshot bytes come from KvStore::snapshot");
+        srv.kv = expect_ok(
+            KvStore::restore(&snap.data),
+            "bug: snapshot bytes come from KvStore::snapshot",
+        );
         let index = snap.last_included_index;
         // Requests waiting at covered indices can no longer be matched to an outcome here.
         srv.waiting.retain(|&i, _| i > index);
@@ -510,8 +513,10 @@ impl World {
             && applied > node.snapshot().last_included_index
             && srv.kv.last_applied() == applied
         {
-            node.compact(applied, srv.kv.snapshot().into())
-                .expect("bug: compaction at the applied index");
+            expect_ok(
+                node.compact(applied, srv.kv.snapshot().into()),
+                "bug: compaction at the applied index",
+            );
         }
     }
 
@@ -577,13 +582,14 @@ fn apply_entry(kv: &mut KvStore, e: &Entry) -> ApplyOutcome {
 /// The trace note of a rare core event (`None`: not shown).
 fn rare_event_note(id: NodeId, ev: &RaftEvent) -> Option<String> {
     let text = match ev {
-        RaftEvent::SteppedDown { reason } => format!("S{id} stepped down {reason:?}"),
+        RaftEvent::SteppedDown { reason } => format!("S{id} stepped down {}", reason.name()),
         RaftEvent::ConfigChanged {
             index,
             configuration,
         } => format!(
-            "S{id} config@{index} voters={:?} learners={:?}",
-            configuration.voters, configuration.learners
+            "S{id} config@{index} voters={} learners={}",
+            List(&configuration.voters),
+            List(&configuration.learners)
         ),
         RaftEvent::CommittedEntryOverwritten { index } => {
             format!("S{id} OVERWROTE committed #{index}")

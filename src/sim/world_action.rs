@@ -8,6 +8,7 @@ use super::queue::Event;
 use super::server::{Server, Status};
 use super::trace::{Note, What};
 use super::world::World;
+use crate::debug_text::expect_ok;
 use crate::kv::{KvStore, Operation};
 use crate::raft::{MembershipChange, Node, NodeId, Role, MAX_SERVERS};
 
@@ -249,9 +250,9 @@ impl World {
                 }
             }
             A::Heal => self.network.heal(),
-            A::SetNetwork { link } => self.network.set_default_link(*link).expect("validated"),
+            A::SetNetwork { link } => expect_ok(self.network.set_default_link(*link), "validated"),
             A::SetLink { from, to, link } => {
-                self.network.set_link(*from, *to, *link).expect("validated")
+                expect_ok(self.network.set_link(*from, *to, *link), "validated")
             }
             A::ClientOp {
                 client,
@@ -297,10 +298,10 @@ impl World {
             }
             A::DeliverNow { message } => {
                 // Same path as a natural delivery, out of turn.
-                let key = self.network.get(*message).expect("validated").key;
+                let key = expect_ok(self.network.get(*message), "validated").key;
                 self.unschedule(key);
                 self.network.set_schedule(*message, None);
-                let to = self.network.get(*message).expect("validated").to;
+                let to = expect_ok(self.network.get(*message), "validated").to;
                 if let Some(s) = self.servers.get_mut(&to) {
                     s.held.retain(|m| m != message);
                 }
@@ -309,10 +310,7 @@ impl World {
             }
             A::DropMessage { message } => self.drop_message(*message, DropReason::Adversary),
             A::DuplicateMessage { message } => {
-                let m = self
-                    .network
-                    .get(*message)
-                    .expect("validated")
+                let m = expect_ok(self.network.get(*message), "validated")
                     .message
                     .clone();
                 let delay = self.network.draw_latency(m.from, m.to);
@@ -321,7 +319,7 @@ impl World {
                 self.notes.push(Note::Text(format!("copy is #{copy}")));
             }
             A::HoldMessage { message } => {
-                let key = self.network.get(*message).expect("validated").key;
+                let key = expect_ok(self.network.get(*message), "validated").key;
                 self.unschedule(key);
                 self.network.set_schedule(*message, None);
             }
@@ -331,7 +329,7 @@ impl World {
     }
 
     /// Runs a core call that validation proved succeeds, then handles its Ready.
-    fn with_node<E: std::fmt::Debug>(
+    fn with_node<E: std::fmt::Display>(
         &mut self,
         id: NodeId,
         f: impl FnOnce(&mut Node) -> Result<(), E>,
@@ -339,12 +337,12 @@ impl World {
         let now = self.now_ms;
         let node = self.servers.get_mut(&id).expect("validated").node_mut();
         node.tick(now);
-        f(node).expect("bug: validated on a clone, refused for real");
+        expect_ok(f(node), "bug: validated on a clone, refused for real");
         self.drain_ready(id);
     }
 
     fn release(&mut self, message: u64) {
-        let to = self.network.get(message).expect("validated").to;
+        let to = expect_ok(self.network.get(message), "validated").to;
         if let Some(s) = self.servers.get_mut(&to) {
             s.held.retain(|&m| m != message);
         }
@@ -377,10 +375,15 @@ impl World {
         let incarnation = self.servers[&id].incarnation + 1;
         let seed = self.node_seed(id, incarnation);
         let cfg = self.config.raft.clone();
-        let kv = KvStore::new(self.config.kv.clone()).expect("validated with the world config");
+        let kv = expect_ok(
+            KvStore::new(self.config.kv.clone()),
+            "validated with the world config",
+        );
         let srv = self.servers.get_mut(&id).expect("validated");
-        let node =
-            Node::restore(id, cfg, &srv.disk, seed, now).expect("bug: config validated at start");
+        let node = expect_ok(
+            Node::restore(id, cfg, &srv.disk, seed, now),
+            "bug: config validated at start",
+        );
         if self.check_safety {
             self.checker.after_restart(self.event_ref(), &node);
         }
@@ -421,8 +424,10 @@ impl World {
                 .map(drop)
         });
         let seed = self.node_seed(id, 0);
-        let node = Node::new_joining(id, self.config.raft.clone(), seed, self.now_ms)
-            .expect("bug: id validated");
+        let node = expect_ok(
+            Node::new_joining(id, self.config.raft.clone(), seed, self.now_ms),
+            "bug: id validated",
+        );
         self.servers
             .insert(id, Server::new(node, self.config.kv.clone()));
         self.drain_ready(id);

@@ -233,7 +233,7 @@ impl World {
                 client.stats.registrations += 1;
                 format!("registered as session {client_id}")
             }
-            (PendingKind::Register, other) => format!("unexpected register answer {other:?}"),
+            (PendingKind::Register, other) => format!("unexpected register answer {other}"),
             (PendingKind::Log { serial }, Response::SessionError { error }) => {
                 // §6.3: the state machine cannot tell whether the command ran: unknown outcome.
                 client.session.as_mut().expect("session").abandon(*serial);
@@ -254,7 +254,7 @@ impl World {
                 client.observe(&op.op, &r);
                 client.stats.completed += 1;
                 self.history.complete(id, now, r.clone());
-                format!("op{id} done: {r:?}")
+                format!("op{id} done: {r}")
             }
         };
         self.schedule_after_think(c);

@@ -12,6 +12,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 use super::options::ArgError;
+use crate::debug_text::Quoted;
 use crate::kv;
 use crate::raft::{
     CampaignError, CompactError, ConfigError, MembershipError, ProposeError, TransferError,
@@ -108,10 +109,10 @@ pub enum FacadeError {
         detail: String,
     },
     /// A bug hunt's seed that is not a decimal `u64`.
-    #[error("the seed must be a whole number 0..2^64, not {0:?}")]
+    #[error("the seed must be a whole number 0..2^64, not {}", Quoted(.0))]
     HuntSeed(String),
     /// A bug hunt for a bug that does not exist.
-    #[error("unknown bug {0:?}; known: skip_figure8_rule, skip_vote_log_check, forget_vote_on_restart, keep_commit_across_crash, apply_without_dedup")]
+    #[error("unknown bug {}; known: skip_figure8_rule, skip_vote_log_check, forget_vote_on_restart, keep_commit_across_crash, apply_without_dedup", Quoted(.0))]
     UnknownBug(String),
     /// A bug hunt with fewer than 3 servers.
     #[error("a bug hunt needs 3 to {MAX_SERVERS} servers, not {0}")]

@@ -3,6 +3,7 @@
 
 use thiserror::Error;
 
+use crate::debug_text::Quoted;
 use crate::float_text::Shortest;
 use crate::raft::{NodeId, MAX_SERVERS};
 use crate::sim::{LinkConfig, SimConfig, SimError, MAX_ADVANCE_MS};
@@ -30,7 +31,7 @@ pub enum ArgError {
     #[error("a seed is a whole number from 0 to {}, not {}", MAX_SAFE_INTEGER as u64, Shortest(*.0))]
     SeedNumber(f64),
     /// A seed given as text that is not a decimal `u64`.
-    #[error("a seed is a whole number from 0 to {max}, not {0:?}", max = u64::MAX)]
+    #[error("a seed is a whole number from 0 to {max}, not {}", Quoted(.0), max = u64::MAX)]
     SeedText(String),
     /// No seed could be drawn.
     #[error("{0}")]

@@ -14,6 +14,7 @@
 
 use serde::Serialize;
 
+use crate::debug_text::expect_ok;
 use crate::raft::NodeId;
 use crate::scenario::BugName;
 use crate::sim::rng::{SimRng, Stream};
@@ -207,7 +208,10 @@ pub fn run_search_seed(seed: u64, bug: BugName, servers: u32, run_ms: u64) -> Se
     // The worker needs neither time travel nor a trace (the page's replay has both).
     config.checkpoint_interval_ms = MAX_SEARCH_RUN_MS * 10;
     config.trace_capacity = 0;
-    let mut sim = Simulation::new(config).expect("bug: the search drew an invalid world");
+    let mut sim = expect_ok(
+        Simulation::new(config),
+        "bug: the search drew an invalid world",
+    );
     Hunter::new(seed, run_ms).drive(
         &mut sim,
         |s| s.world(),
