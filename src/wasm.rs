@@ -164,7 +164,7 @@ fn hunt_args(
     run_ms: f64,
 ) -> Result<(u64, crate::scenario::BugName, u32, u64), JsValue> {
     let seed: u64 = seed
-        .trim()
+        .trim_ascii()
         .parse()
         .map_err(|_| js(FacadeError::HuntSeed(seed.to_string())))?;
     let bug = crate::scenario::BugName::parse(bug)

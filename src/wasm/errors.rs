@@ -89,6 +89,13 @@ impl From<&String> for Param {
 /// Named parameters, in the order the English text uses them.
 pub type Params = Vec<(&'static str, Param)>;
 
+/// The parameters of one code, out of line: one copy per count rather than an allocation in
+/// every arm of every mapping (issue 6, sizes).
+#[inline(never)]
+fn params<const N: usize>(list: [(&'static str, Param); N]) -> Params {
+    Vec::from(list)
+}
+
 /// An error with a stable code (its translation key is `error.<code>`) and parameters.
 pub trait Coded: std::fmt::Display {
     /// The code and the parameters the sentence needs.
@@ -201,7 +208,7 @@ macro_rules! coded {
     (@arms $f:ident $list:ident $e:ident $ty:ty [$($done:tt)*] [$($codes:tt)*]
         $pat:pat => $code:literal [$($k:ident = $v:expr),* $(,)?], $($rest:tt)*) => {
         coded!(@arms $f $list $e $ty
-            [$($done)* $pat => ($code, vec![$((stringify!($k), Param::from($v))),*]),]
+            [$($done)* $pat => ($code, params([$((stringify!($k), Param::from($v))),*])),]
             [$($codes)* $code,] $($rest)*);
     };
     (@arms $f:ident $list:ident $e:ident $ty:ty [$($done:tt)*] [$($codes:tt)*]) => {
