@@ -2,9 +2,10 @@
 # One build of the page's wasm at other code generation settings, for `bench/browser/ab.mjs`
 # (issue 6: the size/speed trade of the wasm-release profile):
 #   bash bench/wasm-variant.sh NAME OPT_LEVEL [INLINE_THRESHOLD]
-# e.g. `bash bench/wasm-variant.sh s120 s 120` (the shipped settings) or
-# `bash bench/wasm-variant.sh z80 z 80`; WASM_OPT="-Oz" replaces wasm-opt's passes (scripts/lib.sh,
-# WASM_OPT_PASSES). Writes target/wasm-variants/NAME/{raftlab.js,raftlab_bg.wasm} (wasm-bindgen's
+# e.g. `bash bench/wasm-variant.sh z100 z 100` (the shipped settings) or
+# `bash bench/wasm-variant.sh z80 z 80`; the target features of the page's build
+# (scripts/lib.sh, WASM_RELEASE_FEATURES) always apply, `RUSTFLAGS` adds to them, and
+# WASM_OPT="-Oz" replaces wasm-opt's passes (scripts/lib.sh, WASM_OPT_PASSES). Writes target/wasm-variants/NAME/{raftlab.js,raftlab_bg.wasm} (wasm-bindgen's
 # `web` target, after wasm-opt as in the page's build) and prints the module's size, raw and
 # gzip -9.
 # A threshold changes RUSTFLAGS, so cargo rebuilds the dependencies for that build and the next.
@@ -15,7 +16,7 @@ cd "$ROOT"
 [ $# -ge 2 ] || die "usage: bash bench/wasm-variant.sh NAME OPT_LEVEL [INLINE_THRESHOLD]"
 name="$1" opt="$2" threshold="${3:-}"
 case "$name" in *[!A-Za-z0-9_-]*|'') die "NAME: letters, digits, - and _ only" ;; esac
-flags="${RUSTFLAGS:-}"
+flags="${RUSTFLAGS:-} $WASM_RELEASE_FEATURES"
 [ -n "$threshold" ] && flags="$flags -C llvm-args=-inline-threshold=$threshold"
 target="${CARGO_TARGET_DIR:-target}"
 out="$target/wasm-variants/$name"
