@@ -28,18 +28,16 @@ wasm_bindgen_lock_version() {
 }
 
 # rustc flags of the page's release build (and of the size floor's, built the same way): LLVM's
-# inlining threshold set to 100 over opt-level "z" (Cargo.toml, [profile.wasm-release]). Timed
-# with the builds taking turns in one page (bench/browser/ab.mjs, 61 rounds, with the wasm's own
-# allocator), relative to the earlier "s" with the threshold at 120 (177.0 KB gzip): "z" with
-# the threshold at 100, 165.7 KB at 0.99x its speed; at 80, 163.2 KB at 0.95x; at 60, 159.6 KB
-# at 0.87x; "z" alone 153.7 KB at 0.80x; "s" alone 169.2 KB at 1.03x. The wasm's speed against
-# native (goal 0.6x) moves with the VM: at 80 two benches read 0.70x and 0.60x (the native run
-# at the fast end of its range), so the page keeps the old build's speed (BENCHMARKS.md, "Sizes").
+# inlining threshold set to 80 over opt-level "z" (Cargo.toml, [profile.wasm-release]). Timed
+# with the builds taking turns in one page (bench/browser/ab.mjs, 61 to 81 rounds; BENCHMARKS.md,
+# "Sizes"), on session 8's code: the threshold at 100, 156.9 KB gzip; at 80, 153.7 KB at
+# 0.93-0.98x its speed (76 gives the same module: the simulator's `VecMap` lookups cost 75 to
+# LLVM); at 75, 152.4 KB at 0.86x; at 60, 150.5 KB at 0.86x; "z" alone 0.79x.
 # The module also uses WebAssembly's 128-bit SIMD instructions (in every browser since 2023:
 # Chrome 91, Firefox 89, Safari 16.4): LLVM then copies and clears memory 16 bytes at a time,
 # 1.1 to 1.7 KB gzip smaller at the same speed (bench/browser/ab.mjs, 61 to 81 rounds).
 WASM_RELEASE_FEATURES="-C target-feature=+simd128"
-WASM_RELEASE_RUSTFLAGS="-C llvm-args=-inline-threshold=100 $WASM_RELEASE_FEATURES"
+WASM_RELEASE_RUSTFLAGS="-C llvm-args=-inline-threshold=80 $WASM_RELEASE_FEATURES"
 
 # wasm-opt on a release module: the features rustc enables for wasm32 (wasm-opt must know them to
 # validate the module), and the optimizations. `--low-memory-unused`: rustc puts the 1 MB stack

@@ -23,6 +23,7 @@ use super::action::Action;
 use super::config::SimConfig;
 use super::error::{invalid, Invalid, SimError};
 use super::world::{Checkpoint, World};
+use crate::debug_text::expect_ok;
 
 /// About how much memory the checkpoints of one simulation may take (as estimated from their
 /// retained logs); beyond it they are thinned as beyond `max_checkpoints`.
@@ -227,9 +228,10 @@ impl Simulation {
                     break;
                 }
                 self.world.now_ms = self.world.now_ms.max(cmd.time_ms);
-                if let Err(e) = self.world.apply_command(&cmd.action) {
-                    panic!("bug: replay of a logged command diverged: {e}");
-                }
+                expect_ok(
+                    self.world.apply_command(&cmd.action),
+                    "bug: replay of a logged command diverged",
+                );
                 continue;
             }
             self.maybe_checkpoint();

@@ -1,6 +1,7 @@
 // Words for what the Rust side reports as codes and numbers: a refused call's error (the
-// facade throws an Error with `message` in English, `code` and `params`; src/wasm/errors.rs)
-// and a safety violation's facts (src/check/facts.rs). Pure: everything goes through t().
+// facade throws an Error with `code` and `params`, and the code as its `message`; the reader's
+// module writes an English sentence; src/wasm.rs, src/wasm/errors.rs) and a safety violation's facts (src/check/facts.rs). Pure: everything
+// goes through t().
 import en from './en.js';
 import { translate } from './index.js';
 
@@ -28,8 +29,7 @@ function labelled(params) {
 /**
  * What errorText() and describeError() say about `err`: `{ key, params }` for translate() when
  * the facade gave a code this page has words for; otherwise (an error from elsewhere, or a
- * code newer than this page's texts) the error's own message, which the facade always writes
- * in English.
+ * code newer than this page's texts) the error's own message.
  */
 export function errorText(err) {
   const code = err?.code;
