@@ -2,8 +2,8 @@
 # One build of the page's wasm at other code generation settings, for `bench/browser/ab.mjs`
 # (issue 6: the size/speed trade of the wasm-release profile):
 #   bash bench/wasm-variant.sh NAME OPT_LEVEL [INLINE_THRESHOLD]
-# e.g. `bash bench/wasm-variant.sh z100 z 100` (the shipped settings) or
-# `bash bench/wasm-variant.sh z80 z 80`; the target features of the page's build
+# e.g. `bash bench/wasm-variant.sh z80 z 80` (the shipped settings) or
+# `bash bench/wasm-variant.sh z100 z 100`; the target features of the page's build
 # (scripts/lib.sh, WASM_RELEASE_FEATURES) always apply, `RUSTFLAGS` adds to them, and
 # WASM_OPT="-Oz" replaces wasm-opt's passes (scripts/lib.sh, WASM_OPT_PASSES). Writes target/wasm-variants/NAME/{raftlab.js,raftlab_bg.wasm} (wasm-bindgen's
 # `web` target, after wasm-opt as in the page's build) and prints the module's size, raw and
