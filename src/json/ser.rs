@@ -17,6 +17,8 @@ use std::fmt;
 
 use serde::ser::{self, Serialize};
 
+use crate::debug_text::split_ascii;
+
 /// The writer's error type, which has no values: writing cannot fail.
 ///
 /// serde's derived code asks a serializer for a custom error only for shapes that no type of
@@ -70,32 +72,25 @@ impl Out {
     fn string(&mut self, s: &str) -> Done {
         let out = &mut self.0;
         out.push('"');
-        let mut start = 0;
-        for (i, b) in s.bytes().enumerate() {
-            let escape = match b {
-                b'"' => "\\\"",
-                b'\\' => "\\\\",
-                b'\n' => "\\n",
-                b'\r' => "\\r",
-                b'\t' => "\\t",
-                0..=0x1f => "",
-                _ => continue,
-            };
-            // `i` is the position of an ASCII byte, so the cut falls between characters: `get`
-            // always gives the run, and links no panic path (`&s[start..i]` links core's
-            // slicing panic, whose message formats with `Debug`: 2 KB of the page's wasm).
-            out.push_str(s.get(start..i).unwrap_or_default());
-            if escape.is_empty() {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.push_str("\\u00");
-                out.push(HEX[usize::from(b >> 4)] as char);
-                out.push(HEX[usize::from(b & 0xf)] as char);
-            } else {
-                out.push_str(escape);
+        let special = |b: u8| matches!(b, b'"' | b'\\' | 0..=0x1f);
+        split_ascii(s, special, |run, b| {
+            out.push_str(run);
+            match b {
+                None => {}
+                Some(b'"') => out.push_str("\\\""),
+                Some(b'\\') => out.push_str("\\\\"),
+                Some(b'\n') => out.push_str("\\n"),
+                Some(b'\r') => out.push_str("\\r"),
+                Some(b'\t') => out.push_str("\\t"),
+                Some(b) => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    out.push_str("\\u00");
+                    out.push(HEX[usize::from(b >> 4)] as char);
+                    out.push(HEX[usize::from(b & 0xf)] as char);
+                }
             }
-            start = i + 1;
-        }
-        out.push_str(s.get(start..).unwrap_or_default());
+            Ok(())
+        })?;
         out.push('"');
         Ok(())
     }
