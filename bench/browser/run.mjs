@@ -183,12 +183,16 @@ export async function browserRows() {
     for (let i = 0; i < 2; i++) await page.evaluate(([cfg, ms]) => globalThis.bench.simSpeed(cfg, ms), [config, SPEED_RUN_MS]);
     // The wasm runs and the native runs with the same observers take turns, so that a slow
     // spell of this shared VM (runs of one build spread by ± 30 % here) falls on both sides of
-    // the ratio alike rather than on one of them.
+    // the ratio alike rather than on one of them; each side goes first in every other pair, so
+    // neither always runs right after the other (Chromium's background threads, e.g. its
+    // optimizing compiler, may still be busy just after a wasm run).
     const wasmRuns = [];
     const facadeRuns = [];
+    const wasmOnce = async () => wasmRuns.push(await page.evaluate(([cfg, ms]) => globalThis.bench.simSpeed(cfg, ms), [config, SPEED_RUN_MS]));
     for (let i = 0; i < SPEED_PAIRS; i++) {
-      wasmRuns.push(await page.evaluate(([cfg, ms]) => globalThis.bench.simSpeed(cfg, ms), [config, SPEED_RUN_MS]));
+      if (i % 2 === 0) await wasmOnce();
       facadeRuns.push(nativeRun(configPath, true));
+      if (i % 2 === 1) await wasmOnce();
     }
     const wasmRun = median(wasmRuns);
     const nativeFacade = median(facadeRuns);
