@@ -498,7 +498,7 @@ pub enum MessageKind {
 
 impl MessageKind {
     /// The kind's name as traces write it (`RequestVote`, `AppendEntries`, …).
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         use MessageKind as K;
         match self {
             K::RequestVote => "RequestVote",

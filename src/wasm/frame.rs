@@ -62,24 +62,15 @@ pub const STRIDES: [usize; 5] = [
 ];
 
 /// Names of the message kinds in code order (the `kind` column).
-pub const KIND_NAMES: [&str; 16] = [
-    "RequestVote",
-    "RequestPreVote",
-    "VoteGranted",
-    "VoteDenied",
-    "PreVoteGranted",
-    "PreVoteDenied",
-    "Heartbeat",
-    "AppendEntries",
-    "AppendAccepted",
-    "AppendRejected",
-    "InstallSnapshot",
-    "InstallSnapshotResponse",
-    "TimeoutNow",
-    "ReadIndex",
-    "ReadIndexResponse",
-    "TransferLeader",
-];
+pub const KIND_NAMES: [&str; 16] = {
+    let mut names = [""; 16];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = super::record::ALL_KINDS[i].name();
+        i += 1;
+    }
+    names
+};
 
 /// Facade-side counters that go into the global buffer.
 #[derive(Debug, Clone, Copy, Default)]

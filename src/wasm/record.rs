@@ -325,28 +325,29 @@ impl Recorder {
     }
 }
 
+/// Every message kind in code order (`kind_code`; the frames' `kind` column).
+pub const ALL_KINDS: [MessageKind; 16] = [
+    MessageKind::RequestVote,
+    MessageKind::RequestPreVote,
+    MessageKind::VoteGranted,
+    MessageKind::VoteDenied,
+    MessageKind::PreVoteGranted,
+    MessageKind::PreVoteDenied,
+    MessageKind::Heartbeat,
+    MessageKind::AppendEntries,
+    MessageKind::AppendAccepted,
+    MessageKind::AppendRejected,
+    MessageKind::InstallSnapshot,
+    MessageKind::InstallSnapshotResponse,
+    MessageKind::TimeoutNow,
+    MessageKind::ReadIndex,
+    MessageKind::ReadIndexResponse,
+    MessageKind::TransferLeader,
+];
+
 /// The kind for a `kind_code`.
 pub fn kind_from_code(code: u8) -> Option<MessageKind> {
-    use MessageKind as K;
-    const ALL: [MessageKind; 16] = [
-        K::RequestVote,
-        K::RequestPreVote,
-        K::VoteGranted,
-        K::VoteDenied,
-        K::PreVoteGranted,
-        K::PreVoteDenied,
-        K::Heartbeat,
-        K::AppendEntries,
-        K::AppendAccepted,
-        K::AppendRejected,
-        K::InstallSnapshot,
-        K::InstallSnapshotResponse,
-        K::TimeoutNow,
-        K::ReadIndex,
-        K::ReadIndexResponse,
-        K::TransferLeader,
-    ];
-    ALL.get(usize::from(code)).copied()
+    ALL_KINDS.get(usize::from(code)).copied()
 }
 
 #[cfg(test)]
